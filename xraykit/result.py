@@ -220,3 +220,17 @@ class Evaluation:
     def allowed(self) -> bool:
         """True when the request is allowed."""
         return self.decision is Decision.ALLOWED
+
+    # Display delegates to xraykit.render at call time (render reads this module, not the reverse).
+    def __str__(self) -> str:
+        from xraykit.render import evaluation_text
+
+        return evaluation_text(self)
+
+    def _repr_html_(self) -> str:
+        from xraykit.render import evaluation_html
+
+        return evaluation_html(self)
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        printer.text(str(self))

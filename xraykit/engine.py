@@ -1,0 +1,475 @@
+"""AWS's policy evaluation logic, with a record of why.
+
+:class:`PolicySet` compiles every policy that takes part in a decision (identity-based policies,
+a permissions boundary, a session policy, SCPs and RCPs as organization hierarchies, and the
+resource-based policy, such as a KMS key policy) once, then decides as many requests as you like:
+:meth:`PolicySet.evaluate` returns an :class:`~xraykit.result.Evaluation` with the full trace,
+:meth:`PolicySet.decide` just the :class:`~xraykit.result.Decision` (same answer, much faster).
+:func:`simulate` is the one-shot form.
+
+The decision rule is :func:`decide_layers`; it reads like the flowchart in the IAM user guide
+("Policy evaluation logic"). Service quirks sit beside it in :mod:`xraykit.kms` style overrides
+(:data:`TRUST_RULES`), not sprinkled through it.
+
+Taught in ``notebooks/00_index.ipynb`` (the flow) and ``notebooks/08_playground.ipynb``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from xraykit import catalog
+from xraykit.errors import Issue, XrayKitError
+from xraykit.matching import CompiledStatement, PrincipalMatch, RequestView, classify_principal
+from xraykit.policy import Policy, PolicyKind, parse_policy
+from xraykit.result import Decision, Evaluation, Layer, PolicyTrace, Reason, Request, StatementTrace
+
+__all__ = ["DEFAULT_PRINCIPAL", "LayerOutcome", "PolicyInput", "PolicySet", "decide_layers", "simulate"]
+
+DEFAULT_PRINCIPAL = "arn:aws:iam::123456789012:user/alice"
+
+PolicyInput = Policy | Mapping[str, Any] | str
+_DIRECT = (PrincipalMatch.EXACT, PrincipalMatch.SESSION_ROLE, PrincipalMatch.SESSION_USER)
+
+
+# ------------------------------------------------------------------------------------------
+# what each layer says
+
+
+@dataclass(slots=True)
+class LayerOutcome:
+    """What one layer (or one level of an SCP/RCP hierarchy) says about a request.
+
+    ``allow`` and ``deny`` are the strongest :class:`PrincipalMatch` of an applying Allow or Deny
+    statement (``EXACT`` for policies without a Principal element; ``NONE`` when none applies).
+    """
+
+    layer: Layer
+    allow: PrincipalMatch = PrincipalMatch.NONE
+    deny: PrincipalMatch = PrincipalMatch.NONE
+    present: bool = True
+    bypass: bool = False  # resource policy only: an allow that a permissions boundary cannot limit
+    level: int | None = None
+    traces: list[PolicyTrace] = field(default_factory=list)
+
+    @property
+    def allows(self) -> bool:
+        return self.allow is not PrincipalMatch.NONE
+
+    @property
+    def denies(self) -> bool:
+        return self.deny is not PrincipalMatch.NONE
+
+
+def _trust(service: str, action_lower: str, resource: str, same_account: bool, resource_policy: LayerOutcome) -> str:
+    """Whether the service lets the principal's own IAM policies grant access.
+
+    ``implicit``: same account, IAM policies count; ``explicit``: the resource-based policy names
+    the account (delegates to IAM); ``none``: only the resource-based policy can grant.
+    """
+    rule = TRUST_RULES.get(service)
+    if rule is not None:
+        return rule(action_lower, resource, same_account, resource_policy)
+    return "implicit" if same_account else ("explicit" if resource_policy.allow is PrincipalMatch.ACCOUNT else "none")
+
+
+def _kms_trust(action_lower: str, resource: str, same_account: bool, key_policy: LayerOutcome) -> str:
+    # KMS: a key policy must allow. IAM policies count only where the key policy delegates to the
+    # account ("Principal": {"AWS": "arn:aws:iam::ACCOUNT:root"}). Requests on "*" (ListKeys,
+    # CreateKey) are ordinary same-account requests.
+    if resource == "*" or not resource.split(":", 5)[-1].lower().startswith("key/"):
+        return "implicit" if same_account else "none"
+    return "explicit" if key_policy.allow is PrincipalMatch.ACCOUNT else "none"
+
+
+def _sts_trust(action_lower: str, resource: str, same_account: bool, trust_policy: LayerOutcome) -> str:
+    # STS: with no trust policy IAM policies decide; with one, it must name the account or the principal.
+    if same_account and not trust_policy.present:
+        return "implicit"
+    return "explicit" if trust_policy.allow is PrincipalMatch.ACCOUNT else "none"
+
+
+TRUST_RULES = {"kms": _kms_trust, "sts": _sts_trust}
+
+
+def decide_layers(
+    view: RequestView,
+    service: str,
+    same_account: bool,
+    identity: LayerOutcome,
+    resource: LayerOutcome,
+    boundary: LayerOutcome | None,
+    session: LayerOutcome | None,
+    scps: Sequence[LayerOutcome],
+    rcps: Sequence[LayerOutcome],
+) -> tuple[Decision, Reason, Layer | None, tuple[Layer, ...]]:
+    """AWS's evaluation logic over what each layer said: ``(decision, reason, decided_by, blocked_by)``."""
+    # 1. An explicit deny in any policy wins over every allow.
+    for outcome in (*scps, *rcps, resource, identity, boundary, session):
+        if outcome is not None and outcome.denies:
+            return Decision.EXPLICIT_DENY, Reason.EXPLICIT_DENY, outcome.layer, ()
+    if view.action_lower == "sts:getcalleridentity":  # every signed-in principal may ask who it is
+        return Decision.ALLOWED, Reason.ALLOW_FOUND, Layer.IDENTITY, ()
+    blocked: list[Layer] = []
+    # 2. SCPs only limit: every level of the organization, root first, must allow.
+    if any(not level.allows for level in scps):
+        blocked.append(Layer.SCP)
+    # 3. RCPs only limit; RCPFullAWSAccess allows at every level, so only a deny (step 1) counts.
+    # 4. A session policy limits what the role's policies grant.
+    if session is not None and not session.allows:
+        blocked.append(Layer.SESSION)
+    # 5. Who grants: a service principal needs the resource-based policy; within one account
+    #    either the identity-based or the resource-based policy may grant; across accounts both.
+    direct = resource.allow in _DIRECT
+    if view.principal_kind == "service":
+        granted, grantor = direct, Layer.RESOURCE
+    elif same_account:
+        trust = _trust(service, view.action_lower, view.resource, True, resource)
+        by_identity = identity.allows and trust != "none"
+        granted = direct or by_identity
+        grantor = Layer.RESOURCE if (direct and not by_identity) or trust == "none" else Layer.IDENTITY
+    else:
+        granted = resource.allows and identity.allows
+        grantor = Layer.IDENTITY
+        if not granted and (resource.allows or identity.allows):
+            return Decision.IMPLICIT_DENY, Reason.CROSS_ACCOUNT_NEEDS_BOTH, None, \
+                (Layer.RESOURCE if identity.allows else Layer.IDENTITY, *blocked)
+    # 6. A permissions boundary limits identity-based grants; within one account a resource-based
+    #    policy that names the user or session directly is not limited by it.
+    if boundary is not None and not boundary.allows:
+        if not (same_account and resource.bypass):
+            blocked.append(Layer.BOUNDARY)
+    if not granted:
+        # no layer that can grant did; name the one a learner would add an allow to
+        reason = Reason.NO_ALLOW
+        if service == "kms" and same_account and identity.allows:
+            reason, grantor = Reason.KEY_POLICY_REQUIRED, Layer.RESOURCE
+        return Decision.IMPLICIT_DENY, reason, None, (grantor, *blocked)
+    if blocked:
+        return Decision.IMPLICIT_DENY, Reason.NO_ALLOW, None, tuple(blocked)
+    return Decision.ALLOWED, Reason.ALLOW_FOUND, grantor, ()
+
+
+# ------------------------------------------------------------------------------------------
+# policies as the engine holds them
+
+
+class _CompiledPolicy:
+    __slots__ = ("by_action", "kind", "layer", "level", "name", "policy", "statements")
+
+    def __init__(self, policy: Policy, layer: Layer, level: int | None = None) -> None:
+        self.policy = policy
+        self.name = policy.name
+        self.kind = policy.kind
+        self.layer = layer
+        self.level = level
+        self.statements = tuple(
+            CompiledStatement(s, i, policy.variables_enabled) for i, s in enumerate(policy.statements)
+        )
+        self.by_action: dict[str, tuple[CompiledStatement, ...]] = {}
+
+    def relevant(self, action_lower: str) -> tuple[CompiledStatement, ...]:
+        found = self.by_action.get(action_lower)
+        if found is None:
+            found = tuple(s for s in self.statements if s.action_applies(action_lower))
+            self.by_action[action_lower] = found
+        return found
+
+
+_RCP_FULL_ACCESS = {
+    "Version": "2012-10-17",
+    "Statement": [{"Sid": "RCPFullAWSAccess", "Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"}],
+}
+
+
+def _load(item: PolicyInput, kind: PolicyKind, name: str) -> Policy:
+    """A policy from a :class:`Policy`, a document, ``{"name", "policy"}``, JSON text or a managed policy name."""
+    if isinstance(item, Policy):
+        return item
+    if isinstance(item, Mapping) and "policy" in item and "Statement" not in item:
+        return parse_policy(item["policy"], kind, name=str(item.get("name", name)), source=str(item.get("name", name)))
+    if isinstance(item, str) and not item.lstrip().startswith("{"):
+        return parse_policy(catalog.managed_policy(item), kind, name=item, source=item)
+    return parse_policy(item, kind, name=name, source=name)
+
+
+def _levels(items: Sequence[Any] | None) -> list[list[Any]]:
+    """SCPs/RCPs: a flat list is one level; a list of lists is one level per list, root first."""
+    if not items:
+        return []
+    if all(isinstance(i, list | tuple) for i in items):
+        return [list(level) for level in items]
+    return [list(items)]
+
+
+class PolicySet:
+    """Every policy that takes part in a decision, compiled once to decide many requests.
+
+    Args:
+        identity_policies: policies attached to the principal (documents, JSON text, managed
+            policy names, :class:`Policy` objects or ``{"name": ..., "policy": ...}``).
+        permission_boundaries: the boundary (normally one policy); empty or None for none.
+        scps: service control policies: a list is one level, a list of lists one level each.
+        rcps: resource control policies, likewise; ``RCPFullAWSAccess`` is attached to every level.
+        session_policy: the policy passed when the role session was created.
+        resource_policy: the resource-based policy (a key policy, bucket policy, trust policy).
+
+    Raises:
+        XrayKitError: if any policy is invalid (every issue of every policy, each located).
+    """
+
+    def __init__(
+        self,
+        identity_policies: Iterable[PolicyInput] = (),
+        permission_boundaries: Iterable[PolicyInput] | None = None,
+        scps: Sequence[Any] | None = None,
+        rcps: Sequence[Any] | None = None,
+        session_policy: PolicyInput | None = None,
+        resource_policy: PolicyInput | None = None,
+    ) -> None:
+        issues: list[Issue] = []
+
+        def load(item: PolicyInput, kind: PolicyKind, name: str, layer: Layer, level: int | None = None) -> _CompiledPolicy | None:
+            try:
+                return _CompiledPolicy(_load(item, kind, name), layer, level)
+            except XrayKitError as error:
+                issues.extend(i if i.source else i.located(name) for i in error.issues)
+                return None
+
+        self.identity = [load(p, PolicyKind.IDENTITY, f"identity_policies[{i}]", Layer.IDENTITY)
+                         for i, p in enumerate(identity_policies)]
+        self.boundaries = [load(p, PolicyKind.BOUNDARY, f"permission_boundaries[{i}]", Layer.BOUNDARY)
+                           for i, p in enumerate(permission_boundaries or ())]
+        self.session = None if session_policy is None else load(session_policy, PolicyKind.SESSION, "session_policy", Layer.SESSION)
+        self.resource = None if resource_policy is None else load(resource_policy, PolicyKind.RESOURCE, "resource_policy", Layer.RESOURCE)
+        self.scps = [[load(p, PolicyKind.SCP, f"scps[{lv}][{i}]", Layer.SCP, lv) for i, p in enumerate(level)]
+                     for lv, level in enumerate(_levels(scps))]
+        rcp_levels = _levels(rcps)
+        self.rcps = [[load(p, PolicyKind.RCP, f"rcps[{lv}][{i}]", Layer.RCP, lv) for i, p in enumerate(level)]
+                     for lv, level in enumerate(rcp_levels)]
+        if issues:
+            raise XrayKitError(issues)
+        full = parse_policy(_RCP_FULL_ACCESS, PolicyKind.RESOURCE, name="RCPFullAWSAccess")
+        for lv, level in enumerate(self.rcps):
+            level.insert(0, _CompiledPolicy(full, Layer.RCP, lv))
+
+    # -- requests --------------------------------------------------------------------------
+    def _view(
+        self, principal: str, action: str, resource: str, context: Mapping[str, Any] | None,
+        resource_account: str | None,
+    ) -> tuple[RequestView, catalog.Action, str | None, tuple[str, ...]]:
+        info = catalog.find_action(action)
+        if info is None:
+            catalog.action(action)  # raises the error with suggestions
+            raise XrayKitError(Issue("action", f"unknown action `{action}`"))  # pragma: no cover
+        issues: list[Issue] = []
+        if not isinstance(resource, str) or not resource:
+            issues.append(Issue("resource", "the resource must be an ARN or `*`"))
+            resource = "*"
+        if not info.resource_level and resource != "*":
+            issues.append(Issue("resource", f"`{info.full_name}` has no resource-level permissions, so the request's resource is `*`, not `{resource}`",
+                                "IAM authorizes this action only against `*`"))
+        elif resource != "*" and catalog.resource_type_of(resource, info) is None:
+            names = " or ".join(f"`{r.name}`" for r in info.resource_types)
+            issues.append(Issue("resource", f"`{resource}` is not a {names} ARN, which `{info.full_name}` needs",
+                                "formats: " + ", ".join(f"`{r.arn_format}`" for r in info.resource_types)))
+        kind, principal_account = classify_principal(principal)
+        if kind in ("unknown", "account"):
+            issues.append(Issue("principal", f"`{principal}` is not a principal ARN",
+                                "use e.g. `arn:aws:iam::123456789012:user/alice` or `arn:aws:sts::123456789012:assumed-role/role/session`"))
+        ctx, notes = _normalize_context(context or {}, info, issues)
+        if issues:
+            raise XrayKitError(issues)
+        if resource_account is None:
+            parts = resource.split(":", 5)
+            resource_account = parts[4] if len(parts) == 6 and parts[4] else principal_account
+        view = RequestView(
+            principal=principal, principal_account=principal_account, principal_kind=kind,
+            action=info.full_name, action_lower=info.full_name.lower(), resource=resource,
+            wildcard_only=not info.resource_level, context=ctx, has_boundary=bool(self.boundaries),
+        )
+        return view, info, resource_account, notes
+
+    def _outcome(self, policies: Sequence[_CompiledPolicy | None], layer: Layer, view: RequestView,
+                 explain: bool, level: int | None = None) -> LayerOutcome:
+        outcome = LayerOutcome(layer, level=level)
+        for policy in policies:
+            assert policy is not None
+            statements = policy.statements if explain else policy.relevant(view.action_lower)
+            traces: list[StatementTrace] = []
+            best_allow = best_deny = PrincipalMatch.NONE
+            for statement in statements:
+                if explain:
+                    found, trace = statement.trace(view)
+                    traces.append(trace)
+                else:
+                    found = statement.applies(view)
+                if found is PrincipalMatch.NONE:
+                    continue
+                if statement.deny:
+                    best_deny = max(best_deny, found)
+                else:
+                    best_allow = max(best_allow, found)
+                    if layer is Layer.RESOURCE and found is PrincipalMatch.EXACT and _bypasses(view, statement):
+                        outcome.bypass = True
+            outcome.allow = max(outcome.allow, best_allow)
+            outcome.deny = max(outcome.deny, best_deny)
+            if explain:
+                result = "deny" if best_deny else ("allow" if best_allow else "none")
+                outcome.traces.append(PolicyTrace(layer, policy.name, result, tuple(traces), level))
+        return outcome
+
+    def _run(self, view: RequestView, resource_account: str | None, explain: bool) -> tuple[Decision, Reason, Layer | None, tuple[Layer, ...], list[LayerOutcome]]:
+        same_account = view.principal_account is not None and view.principal_account == resource_account
+        service = view.action_lower.split(":", 1)[0]
+        identity = self._outcome(self.identity, Layer.IDENTITY, view, explain)
+        resource = self._outcome([self.resource] if self.resource else [], Layer.RESOURCE, view, explain)
+        resource.present = self.resource is not None
+        boundary = self._outcome(self.boundaries, Layer.BOUNDARY, view, explain) if self.boundaries else None
+        session = self._outcome([self.session], Layer.SESSION, view, explain) if self.session else None
+        scps = [self._outcome(level, Layer.SCP, view, explain, i) for i, level in enumerate(self.scps)]
+        rcps = [self._outcome(level, Layer.RCP, view, explain, i) for i, level in enumerate(self.rcps)]
+        if not catalog.rcp_supported(service):
+            rcps = []  # RCPs apply only to the services that support them
+        decision, reason, by, blocked = decide_layers(view, service, same_account, identity, resource, boundary,
+                                                      session, scps, rcps)
+        layers = [*scps, *rcps, resource, identity, *(x for x in (boundary, session) if x is not None)]
+        return decision, reason, by, blocked, layers
+
+    def decide(self, action: str, resource: str = "*", *, principal: str = DEFAULT_PRINCIPAL,
+               context: Mapping[str, Any] | None = None, resource_account: str | None = None) -> Decision:
+        """The decision alone (no trace): the fast path for matrices and bulk checks.
+
+        Raises:
+            XrayKitError: for an unknown action, a resource of the wrong type, a bad principal or context.
+        """
+        view, _, account, _ = self._view(principal, action, resource, context, resource_account)
+        return self._run(view, account, explain=False)[0]
+
+    def evaluate(self, action: str, resource: str = "*", *, principal: str = DEFAULT_PRINCIPAL,
+                 context: Mapping[str, Any] | None = None, resource_account: str | None = None) -> Evaluation:
+        """Decide one request and record why.
+
+        Args:
+            action: the action, e.g. ``xray:GetGroup`` (case-insensitive).
+            resource: the resource ARN, or ``*`` for actions without resource-level permissions.
+            principal: the requester's ARN (user, role, assumed-role session) or a service principal.
+            context: condition keys and their values (a list for a multivalued key).
+            resource_account: the account that owns the resource (default: from the ARN, else the principal's).
+
+        Returns:
+            The :class:`Evaluation`: decision, deciding layer, trace, missing context keys.
+
+        Raises:
+            XrayKitError: for an unknown action, a resource of the wrong type, a bad principal or context.
+        """
+        view, info, account, notes = self._view(principal, action, resource, context, resource_account)
+        decision, reason, by, blocked, layers = self._run(view, account, explain=True)
+        traces = tuple(t for layer in layers for t in layer.traces)
+        missing = sorted({c.key for t in traces for s in t.statements for c in s.conditions
+                          if c.request_values is None and all(ch.matched for ch in s.checks)}, key=str.lower)
+        request = Request(principal, info.full_name, resource, account,
+                          tuple(sorted(view.context.items())))
+        if not catalog.rcp_supported(view.action_lower.split(":", 1)[0]) and self.rcps:
+            notes = (*notes, f"resource control policies do not apply to `{view.action_lower.split(':', 1)[0]}`")
+        return Evaluation(request, decision, reason, by, blocked, traces, tuple(missing), notes)
+
+
+def _bypasses(view: RequestView, statement: CompiledStatement) -> bool:
+    """A same-account resource-based allow that names a user or session is not limited by a boundary."""
+    if view.principal_kind in ("user", "assumed-role", "federated-user"):
+        return True
+    if view.principal_kind == "role":
+        return statement.principal is not None and statement.principal.wildcard
+    return False
+
+
+def _normalize_context(raw: Mapping[str, Any], action: catalog.Action, issues: list[Issue]) -> tuple[dict[str, str | tuple[str, ...]], tuple[str, ...]]:
+    """Context keys lowercased, values as strings (tuples for multivalued keys).
+
+    Service-specific keys the action does not support are left out, with a note: AWS never puts
+    them in the request context.
+    """
+    if not isinstance(raw, Mapping):
+        issues.append(Issue("context", "the context must map condition keys to values"))
+        return {}, ()
+    supported = {k.lower().split("/", 1)[0] for k in action.condition_keys}
+    if action.resource_types:
+        wanted = {ref.name for ref in action.resource_types}
+        for rtype in catalog.resource_types(action.service):
+            if rtype.name in wanted:
+                supported |= {k.lower().split("/", 1)[0] for k in rtype.condition_keys}
+    out: dict[str, str | tuple[str, ...]] = {}
+    notes: list[str] = []
+    for key, value in raw.items():
+        path = f"context.{key}"
+        if not isinstance(key, str) or ":" not in key:
+            issues.append(Issue(path, f"`{key}` is not a condition key: expected `prefix:Name`"))
+            continue
+        lower = key.lower()
+        if not lower.startswith("aws:") and lower.split("/", 1)[0] not in supported:
+            notes.append(f"`{key}` is ignored: `{action.full_name}` does not supply it")
+            continue
+        info = catalog.find_condition_key(key)
+        multivalued = bool(info and info.multivalued)
+        values = value if isinstance(value, list | tuple) else [value]
+        strings: list[str] = []
+        for item in values:
+            if isinstance(item, bool):
+                strings.append("true" if item else "false")
+            elif isinstance(item, int | float | str):
+                strings.append(str(item))
+            else:
+                issues.append(Issue(path, f"context values must be strings, numbers or booleans, not {json.dumps(item)[:40]}"))
+        if multivalued:
+            out[lower] = tuple(strings)
+        elif len(strings) == 1:
+            out[lower] = strings[0]
+        elif strings or isinstance(value, list | tuple):
+            issues.append(Issue(path, f"`{key}` is single-valued: give one value, not a list of {len(strings)}",
+                                "only multivalued keys such as `aws:TagKeys` take lists"))
+    return out, tuple(notes)
+
+
+def simulate(
+    action: str,
+    resource: str = "*",
+    *,
+    principal: str = DEFAULT_PRINCIPAL,
+    context: Mapping[str, Any] | None = None,
+    resource_account: str | None = None,
+    identity_policies: Iterable[PolicyInput] = (),
+    permission_boundaries: Iterable[PolicyInput] | None = None,
+    scps: Sequence[Any] | None = None,
+    rcps: Sequence[Any] | None = None,
+    session_policy: PolicyInput | None = None,
+    resource_policy: PolicyInput | None = None,
+) -> Evaluation:
+    """Decide one request the way IAM does, and say why.
+
+    ``simulate("xray:GetGroup", group_arn, identity_policies=["AWSXrayReadOnlyAccess"])``
+
+    Args:
+        action: the action (case-insensitive).
+        resource: the resource ARN, or ``*``.
+        principal: who asks.
+        context: condition keys and values.
+        resource_account: the resource's account, if the ARN does not say.
+        identity_policies: see :class:`PolicySet`; so are the other policy arguments.
+        permission_boundaries: see :class:`PolicySet`.
+        scps: see :class:`PolicySet`.
+        rcps: see :class:`PolicySet`.
+        session_policy: see :class:`PolicySet`.
+        resource_policy: see :class:`PolicySet`.
+
+    Returns:
+        The :class:`Evaluation`.
+
+    Raises:
+        XrayKitError: for invalid policies or requests, with every issue located.
+    """
+    policies = PolicySet(identity_policies, permission_boundaries, scps, rcps, session_policy, resource_policy)
+    return policies.evaluate(action, resource, principal=principal, context=context, resource_account=resource_account)

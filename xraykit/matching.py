@@ -1,0 +1,357 @@
+"""Compiled matchers: does a statement's Action, Resource, Principal and Condition fit a request?
+
+A :class:`CompiledStatement` is built once per statement and answers two ways: :meth:`applies`
+(a bool, fast: the path for verdict matrices and bulk decisions) and :meth:`trace` (a
+:class:`~xraykit.result.StatementTrace` that says why, element by element). Both give the same
+answer; a test holds them to it.
+
+The rules follow the IAM user guide:
+
+- actions compare case-insensitively, with ``*`` and ``?`` wildcards;
+- resources compare as ARNs, segment by segment (a wildcard in the first five segments stays
+  within its segment), case-sensitively; for an action without resource-level permissions the
+  request's resource is ``*`` and only a ``*`` in Resource matches it;
+- principals in resource-based policies match exactly, by account (``123456789012`` or its
+  ``:root`` ARN, which *delegates* to the account's IAM policies), or as the role (or federated
+  user) behind a session.
+
+Taught in ``notebooks/01_actions_and_wildcards.ipynb`` and ``notebooks/02_resources_and_arns.ipynb``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from enum import IntEnum
+from functools import lru_cache
+
+from xraykit import conditions as _conditions
+from xraykit import variables
+from xraykit.policy import Principal, Statement
+from xraykit.result import Check, ConditionCheck, Reason, StatementTrace
+from xraykit.wildcards import Glob
+
+__all__ = ["CompiledStatement", "PrincipalMatch", "RequestView", "classify_principal", "compile_statement"]
+
+Context = Mapping[str, "str | tuple[str, ...]"]
+
+
+class PrincipalMatch(IntEnum):
+    """How a Principal element names the requester, weakest first (iam-simulate's vocabulary)."""
+
+    NONE = 0
+    ACCOUNT = 1  # the account (ID or :root ARN): delegates to the account's IAM policies
+    SESSION_ROLE = 2  # the role behind an assumed-role session
+    SESSION_USER = 3  # the IAM user behind a federated-user session
+    EXACT = 4  # the principal itself, or "*"
+
+
+@dataclass(frozen=True, slots=True)
+class RequestView:
+    """What the matchers need to know about a request, precomputed once per request."""
+
+    principal: str
+    principal_account: str | None
+    principal_kind: str  # user, role, assumed-role, federated-user, root, service, unknown
+    action: str  # canonical "xray:GetGroup"
+    action_lower: str
+    resource: str
+    wildcard_only: bool  # the action has no resource-level permissions
+    context: Context  # lowercased keys
+    has_boundary: bool = False
+
+    def lookup(self, key: str) -> str | tuple[str, ...] | None:
+        """A context value by key name (case-insensitive)."""
+        return self.context.get(key.lower())
+
+
+# ------------------------------------------------------------------------------------------
+# principals
+
+_ARN_PRINCIPAL = re.compile(r"^arn:([^:]+):(iam|sts)::(\d{12}|aws):(.*)$")
+
+
+@lru_cache(maxsize=4096)
+def classify_principal(principal: str) -> tuple[str, str | None]:
+    """``(kind, account)`` of a request principal.
+
+    Kinds: ``user``, ``role``, ``assumed-role``, ``federated-user``, ``root``, ``service``,
+    ``account`` (a bare account ID) or ``unknown``.
+    """
+    if principal.isdigit() and len(principal) == 12:
+        return "account", principal
+    match = _ARN_PRINCIPAL.match(principal)
+    if match:
+        service, account, rest = match.group(2), match.group(3), match.group(4)
+        head = rest.split("/", 1)[0]
+        if rest == "root":
+            return "root", account
+        if service == "iam" and head in ("user", "role"):
+            return head, account
+        if service == "sts" and head in ("assumed-role", "federated-user"):
+            return head, account
+        return "unknown", account
+    if principal.endswith(".amazonaws.com") or principal.endswith(".amazonaws.com.cn"):
+        return "service", None
+    return "unknown", None
+
+
+def _session_role(session_arn: str) -> tuple[str, str] | None:
+    """``(account, role name)`` behind an assumed-role session ARN."""
+    parts = session_arn.split(":", 5)
+    pieces = parts[5].split("/")
+    return (parts[4], pieces[1]) if len(pieces) >= 3 else None
+
+
+def _match_one(kind: str, value: str, request: RequestView) -> PrincipalMatch:
+    if kind == "*" or (kind == "AWS" and value == "*"):
+        return PrincipalMatch.EXACT
+    principal = request.principal
+    if kind != "AWS":
+        return PrincipalMatch.EXACT if value == principal else PrincipalMatch.NONE
+    if value == principal:
+        return PrincipalMatch.EXACT
+    account = request.principal_account
+    if value.isdigit():
+        return PrincipalMatch.ACCOUNT if value == account else PrincipalMatch.NONE
+    if value.endswith(":root"):
+        vk, va = classify_principal(value)
+        return PrincipalMatch.ACCOUNT if vk == "root" and va == account else PrincipalMatch.NONE
+    if request.principal_kind == "assumed-role":
+        vk, va = classify_principal(value)
+        behind = _session_role(principal)
+        if vk == "role" and behind and va == behind[0] and value.rsplit("/", 1)[-1] == behind[1]:
+            return PrincipalMatch.SESSION_ROLE
+    elif request.principal_kind == "federated-user":
+        parts = principal.split(":", 5)
+        user = f"arn:{parts[1]}:iam::{parts[4]}:user/{parts[5].split('/', 1)[1]}"
+        if value == user:
+            return PrincipalMatch.SESSION_USER
+    return PrincipalMatch.NONE
+
+
+def match_principal(element: Principal, request: RequestView) -> tuple[PrincipalMatch, str | None]:
+    """The strongest way ``element`` names the requester, and the value that did it."""
+    best, which = PrincipalMatch.NONE, None
+    for kind, value in element.values():
+        found = _match_one(kind, value, request)
+        if found > best:
+            best, which = found, value
+    return best, which
+
+
+# ------------------------------------------------------------------------------------------
+# resources
+
+_SEGMENT = {"*": "[^:]*", "?": "[^:]"}
+_TAIL = {"*": ".*", "?": "."}
+
+
+def _arn_regex(parts: tuple[str | variables.Literal, ...]) -> re.Pattern[str]:
+    """A regex for an ARN pattern: wildcards stay inside a segment, except in the resource part."""
+    out: list[str] = []
+    colons = 0
+    for part in parts:
+        if isinstance(part, variables.Literal):
+            out.append(re.escape(part))
+            colons += part.count(":")
+            continue
+        for ch in part:
+            table = _SEGMENT if colons < 5 else _TAIL
+            if ch in table:
+                out.append(table[ch])
+            else:
+                out.append(re.escape(ch))
+                if ch == ":":
+                    colons += 1
+    while colons < 5:  # a short ARN pattern: the missing segments are wildcards
+        out.append(":[^:]*" if colons < 4 else ":.*")
+        colons += 1
+    return re.compile("".join(out), re.DOTALL)
+
+
+@lru_cache(maxsize=8192)
+def _compiled_arn(parts: tuple[str | variables.Literal, ...]) -> Callable[[str], bool]:
+    text = "".join(parts)
+    if not any(isinstance(p, variables.Literal) for p in parts) and "*" not in text and "?" not in text:
+        return text.__eq__
+    return _arn_regex(parts).fullmatch  # type: ignore[return-value]
+
+
+class _ResourcePattern:
+    """One entry of a Resource or NotResource element."""
+
+    __slots__ = ("is_star", "matcher", "template", "text")
+
+    def __init__(self, text: str, use_variables: bool) -> None:
+        self.text = text
+        self.is_star = text == "*"
+        template = variables.parse(text) if use_variables and variables.has_variables(text) else None
+        self.template = template
+        self.matcher = None if template is not None else _compiled_arn((text,))
+
+    def test(self, resource: str, request: RequestView) -> tuple[bool | None, str]:
+        """``(matched, resolved text)``; ``matched`` is None when a variable cannot be resolved."""
+        if self.matcher is not None:
+            return bool(self.matcher(resource)), self.text
+        assert self.template is not None
+        parts = self.template.resolve(request.lookup)
+        if parts is None:
+            return None, self.text
+        return bool(_compiled_arn(tuple(parts))(resource)), "".join(parts)
+
+
+# ------------------------------------------------------------------------------------------
+# statements
+
+
+class CompiledStatement:
+    """A statement ready to be matched against many requests."""
+
+    __slots__ = (
+        "_action_exact", "_action_globs", "_action_star", "conditions", "deny", "index", "not_action",
+        "not_principal", "not_resource", "principal", "resources", "sid", "statement",
+    )
+
+    def __init__(self, statement: Statement, index: int, use_variables: bool) -> None:
+        self.statement = statement
+        self.index = index
+        self.sid = statement.sid
+        self.deny = statement.is_deny
+        actions = statement.action if statement.action is not None else statement.not_action or ()
+        self.not_action = statement.action is None
+        lowered = [a.lower() for a in actions]
+        self._action_star = "*" in lowered
+        self._action_exact = {a: actions[i] for i, a in enumerate(lowered) if "*" not in a and "?" not in a}
+        self._action_globs = tuple((Glob(a, ignore_case=True), actions[i]) for i, a in enumerate(lowered)
+                                   if ("*" in a or "?" in a) and a != "*")
+        patterns = statement.resource if statement.resource is not None else statement.not_resource
+        self.not_resource = statement.resource is None and statement.not_resource is not None
+        self.resources = None if patterns is None else tuple(_ResourcePattern(p, use_variables) for p in patterns)
+        self.principal = statement.principal or statement.not_principal
+        self.not_principal = statement.principal is None and statement.not_principal is not None
+        block = {op: dict(keys) for op, keys in statement.condition}
+        self.conditions = _conditions.compile_conditions(block, variables=use_variables) if block else None
+
+    # -- action ----------------------------------------------------------------------------
+    def action_pattern(self, action_lower: str) -> str | None:
+        """The pattern in the element that matches the action, or None."""
+        if self._action_star:
+            return "*"
+        found = self._action_exact.get(action_lower)
+        if found is not None:
+            return found
+        for glob, original in self._action_globs:
+            if glob.matches(action_lower):
+                return original
+        return None
+
+    def action_applies(self, action_lower: str) -> bool:
+        """True when the Action/NotAction element lets the statement apply to this action."""
+        return (self.action_pattern(action_lower) is None) is self.not_action
+
+    # -- resource --------------------------------------------------------------------------
+    def _resource_applies(self, request: RequestView) -> tuple[bool, Check]:
+        if self.resources is None:  # a resource-based policy statement without Resource
+            return True, Check("Resource", True, Reason.RESOURCE_MATCHED, (("pattern", "(none)"), ("value", request.resource)))
+        element = "NotResource" if self.not_resource else "Resource"
+        resource = request.resource
+        if resource == "*":
+            star = next((p for p in self.resources if p.is_star), None)
+            if not self.not_resource:
+                if star is not None:
+                    return True, Check(element, True, Reason.RESOURCE_MATCHED, (("pattern", "*"), ("value", "*")))
+                if request.wildcard_only:
+                    return False, Check(element, False, Reason.RESOURCE_NEEDS_STAR, (("action", request.action),))
+                ok = not self.deny
+                return ok, Check(element, ok, Reason.RESOURCE_MATCHED if ok else Reason.RESOURCE_NOT_MATCHED,
+                                 (("pattern", self.resources[0].text), ("value", "*")))
+            if star is not None:
+                return False, Check(element, False, Reason.NOT_RESOURCE_EXCLUDES, (("pattern", "*"), ("value", "*")))
+            ok = request.wildcard_only or not self.deny
+            return ok, Check(element, ok, Reason.NOT_RESOURCE_ALLOWS if ok else Reason.NOT_RESOURCE_EXCLUDES,
+                             (("pattern", self.resources[0].text), ("value", "*")))
+        unresolved: _ResourcePattern | None = None
+        for pattern in self.resources:
+            matched, resolved = pattern.test(resource, request)
+            if matched is None:
+                unresolved = unresolved or pattern
+                continue
+            if matched:
+                values = (("pattern", pattern.text), ("value", resource))
+                if resolved != pattern.text:
+                    values += (("resolved", resolved),)
+                if self.not_resource:
+                    return False, Check(element, False, Reason.NOT_RESOURCE_EXCLUDES, values)
+                return True, Check(element, True, Reason.RESOURCE_MATCHED, values)
+        if unresolved is not None:
+            assert unresolved.template is not None
+            missing = next((k for k in unresolved.template.keys if request.lookup(k) is None), unresolved.template.keys[0])
+            return False, Check(element, False, Reason.VARIABLE_UNRESOLVED,
+                                (("pattern", unresolved.text), ("variable", "${" + missing + "}"), ("value", resource)))
+        if self.not_resource:
+            return True, Check(element, True, Reason.NOT_RESOURCE_ALLOWS, (("value", resource),))
+        return False, Check(element, False, Reason.RESOURCE_NOT_MATCHED, (("value", resource),))
+
+    # -- principal -------------------------------------------------------------------------
+    def principal_match(self, request: RequestView) -> tuple[PrincipalMatch, Check | None]:
+        """How this statement's Principal/NotPrincipal names the requester (EXACT when absent)."""
+        if self.principal is None:
+            return PrincipalMatch.EXACT, None
+        found, value = match_principal(self.principal, request)
+        if not self.not_principal:
+            if found is PrincipalMatch.NONE:
+                return found, Check("Principal", False, Reason.PRINCIPAL_NOT_MATCHED, (("value", request.principal),))
+            reason = Reason.PRINCIPAL_ACCOUNT_MATCHED if found is PrincipalMatch.ACCOUNT else Reason.PRINCIPAL_MATCHED
+            values = (("pattern", value or ""), ("value", request.principal), ("account", request.principal_account or ""))
+            return found, Check("Principal", True, reason, values)
+        # NotPrincipal: a Deny with NotPrincipal always applies to a principal with a boundary (AWS docs)
+        if found is PrincipalMatch.NONE or (self.deny and request.has_boundary):
+            return PrincipalMatch.EXACT, Check("NotPrincipal", True, Reason.NOT_PRINCIPAL_ALLOWS, (("value", request.principal),))
+        return PrincipalMatch.NONE, Check("NotPrincipal", False, Reason.NOT_PRINCIPAL_EXCLUDES,
+                                          (("pattern", value or ""), ("value", request.principal)))
+
+    # -- whole statement -------------------------------------------------------------------
+    def applies(self, request: RequestView) -> PrincipalMatch:
+        """How the statement applies: NONE when it does not (fast path, no trace)."""
+        if not self.action_applies(request.action_lower):
+            return PrincipalMatch.NONE
+        if not self._resource_applies(request)[0]:
+            return PrincipalMatch.NONE
+        found = self.principal_match(request)[0]
+        if found is PrincipalMatch.NONE:
+            return found
+        if self.conditions is not None and not self.conditions.matches(request.context):
+            return PrincipalMatch.NONE
+        return found
+
+    def trace(self, request: RequestView) -> tuple[PrincipalMatch, StatementTrace]:
+        """The same answer as :meth:`applies`, with every check recorded."""
+        checks: list[Check] = []
+        pattern = self.action_pattern(request.action_lower)
+        if self.not_action:
+            ok = pattern is None
+            checks.append(Check("NotAction", ok, Reason.NOT_ACTION_ALLOWS if ok else Reason.NOT_ACTION_EXCLUDES,
+                                (("pattern", pattern or ""), ("value", request.action))))
+        else:
+            ok = pattern is not None
+            checks.append(Check("Action", ok, Reason.ACTION_MATCHED if ok else Reason.ACTION_NOT_MATCHED,
+                                (("pattern", pattern or ""), ("value", request.action))))
+        resource_ok, resource_check = self._resource_applies(request)
+        checks.append(resource_check)
+        found, principal_check = self.principal_match(request)
+        if principal_check is not None:
+            checks.append(principal_check)
+        condition_checks: tuple[ConditionCheck, ...] = ()
+        conditions_ok = True
+        if self.conditions is not None:
+            conditions_ok, condition_checks = self.conditions.explain(request.context)
+        applies = ok and resource_ok and found is not PrincipalMatch.NONE and conditions_ok
+        trace = StatementTrace(self.index, self.sid, self.statement.effect, applies, tuple(checks), condition_checks)
+        return (found if applies else PrincipalMatch.NONE), trace
+
+
+def compile_statement(statement: Statement, index: int, use_variables: bool) -> CompiledStatement:
+    """Compile one statement (see :class:`CompiledStatement`)."""
+    return CompiledStatement(statement, index, use_variables)

@@ -1,0 +1,104 @@
+"""The JSON Lines case format: one request with its policies per line, one answer per line.
+
+The format (shared with the differential tests against an independent evaluator)::
+
+    {"id": "c1", "identity_policies": [...], "permission_boundaries": [], "scps": [], "rcps": [],
+     "session_policy": null, "resource_policy": null,
+     "principal": "arn:aws:iam::123456789012:user/alice", "action": "xray:GetGroup",
+     "resource": "arn:aws:xray:us-east-1:123456789012:group/g/ABC", "resource_account": "123456789012",
+     "context": {"aws:TagKeys": ["env"]}, "resource_tags": {"env": "prod"}, "request_tags": {"env": "prod"}}
+
+``resource_tags`` adds ``aws:ResourceTag/K``; ``request_tags`` adds ``aws:RequestTag/K`` and
+``aws:TagKeys``; neither overrides a key already in ``context`` (compared case-insensitively). The
+context is authoritative: nothing is derived from the principal.
+
+Each answer is ``{"id": ..., "decision": "Allowed" | "ImplicitlyDenied" | "ExplicitlyDenied" |
+"Error", ...}``; ``Error`` carries the validation ``issues``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import IO, Any
+
+from xraykit.errors import Issue, XrayKitError
+
+__all__ = ["case_context", "decide_case", "run_stream"]
+
+_CASE_KEYS = frozenset({
+    "id", "identity_policies", "permission_boundaries", "scps", "rcps", "session_policy", "resource_policy",
+    "principal", "action", "resource", "resource_account", "context", "resource_tags", "request_tags",
+})
+
+
+def case_context(case: Mapping[str, Any]) -> dict[str, Any]:
+    """The request context of a case: ``context`` plus the keys its tags add."""
+    context = dict(case.get("context") or {})
+    present = {k.lower() for k in context}
+
+    def add(key: str, value: Any) -> None:
+        if key.lower() not in present:
+            context[key] = value
+            present.add(key.lower())
+
+    for key, value in (case.get("resource_tags") or {}).items():
+        add(f"aws:ResourceTag/{key}", value)
+    request_tags = case.get("request_tags") or {}
+    for key, value in request_tags.items():
+        add(f"aws:RequestTag/{key}", value)
+    if request_tags:
+        add("aws:TagKeys", list(request_tags))
+    return context
+
+
+def decide_case(case: Any) -> dict[str, Any]:
+    """Answer one case (see the module docstring); never raises for bad input."""
+    from xraykit.engine import PolicySet
+
+    case_id = case.get("id") if isinstance(case, Mapping) else None
+    try:
+        if not isinstance(case, Mapping):
+            raise XrayKitError(Issue("", "a case must be a JSON object"))
+        unknown = sorted(set(case) - _CASE_KEYS)
+        if unknown:
+            raise XrayKitError(Issue(unknown[0], f"unknown case field `{unknown[0]}`"))
+        for field in ("action", "principal"):
+            if not isinstance(case.get(field), str):
+                raise XrayKitError(Issue(field, f"the case needs `{field}` as a string"))
+        policies = PolicySet(
+            identity_policies=case.get("identity_policies") or (),
+            permission_boundaries=case.get("permission_boundaries") or None,
+            scps=case.get("scps") or None,
+            rcps=case.get("rcps") or None,
+            session_policy=case.get("session_policy"),
+            resource_policy=case.get("resource_policy"),
+        )
+        decision = policies.decide(
+            case["action"], case.get("resource") or "*", principal=case["principal"],
+            context=case_context(case), resource_account=case.get("resource_account"),
+        )
+    except XrayKitError as error:
+        return {"id": case_id, "decision": "Error", "issues": [i.to_dict() for i in error.issues]}
+    return {"id": case_id, "decision": decision.value}
+
+
+def run_stream(stdin: IO[str], stdout: IO[str]) -> int:
+    """Read cases line by line, write answers line by line (flushed per line); return 0.
+
+    A line that is not JSON gets an ``Error`` answer with a ``null`` id; blank lines are skipped.
+    """
+    loads, dumps = json.loads, json.dumps
+    for number, line in enumerate(stdin, 1):
+        if not line.strip():
+            continue
+        try:
+            case = loads(line)
+        except json.JSONDecodeError as error:
+            answer = {"id": None, "decision": "Error",
+                      "issues": [{"path": f"line {number}", "message": f"not valid JSON: {error.msg.lower()}"}]}
+        else:
+            answer = decide_case(case)
+        stdout.write(dumps(answer) + "\n")
+        stdout.flush()
+    return 0
