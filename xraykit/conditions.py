@@ -1,0 +1,306 @@
+"""The Condition block: every operator and key must hold, any listed value may match.
+
+A ``Condition`` block maps operators to keys and keys to values. AWS reads it this way:
+
+- all operators, and all keys under one operator, must hold (AND);
+- the values listed for one key are alternatives (OR): the key holds when a value matches. For a
+  negated operator (``StringNotEquals``, ``NotIpAddress`` ...) the key holds when *no* value
+  matches, so the values act together (AND);
+- a key absent from the request makes the test false, except: with ``...IfExists`` it is true;
+  with a negated operator it is true; under ``ForAllValues`` it is true (an empty set); under
+  ``ForAnyValue`` it is false (and ``ForAnyValue:...IfExists`` is true: IfExists wins);
+- ``ForAllValues:`` holds when every request value matches some policy value (true for no
+  values); ``ForAnyValue:`` holds when at least one does (false for no values). With a negated
+  base operator the per-value test is the negated one: ``ForAllValues:StringNotEquals`` holds when
+  no request value equals any policy value;
+- ``Null`` is about presence only: ``true`` asks for the key to be absent, ``false`` present. An
+  empty list is present;
+- an operator without a set qualifier on a key given as a list (a multivalued key) is false, even
+  when negated or with IfExists: AWS documents that multivalued keys need ``ForAllValues`` or
+  ``ForAnyValue``, and the independent evaluator (confirmed with AWS, it notes) never matches them.
+  The engine passes single-valued keys as strings, so a list here means a multivalued key;
+- a value that cannot be compared (``NumericLessThan: "abc"``, a request value that is not a
+  number, a policy variable with no value) never matches; under a negated operator it makes the
+  test false rather than true, as in the independent evaluator.
+
+Policy variables in values are substituted (under Version 2012-10-17) for the String, Arn and Bool
+families, from the same request context.
+
+Taught in ``notebooks/04_conditions.ipynb``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from functools import lru_cache
+from typing import Any
+
+from xraykit.operators import (
+    Comparator,
+    OperatorSpec,
+    comparator,
+    normalize_values,
+    parse_bool,
+    parse_operator,
+)
+from xraykit.result import ConditionCheck, Reason
+from xraykit.variables import Literal, Template, parse
+
+__all__ = ["Conditions", "Context", "compile_conditions"]
+
+Context = Mapping[str, str | tuple[str, ...]]
+"""A request context: lowercased key name -> value, a tuple for a multivalued key."""
+
+_MISSING: Any = object()
+
+
+def _no_lookup(key: str) -> None:
+    return None
+
+
+@lru_cache(maxsize=4096)
+def _from_parts(cmp: Comparator, marked: tuple[tuple[bool, str], ...]) -> Any:
+    """Compile resolved template parts (cached; ``marked`` records which parts are literal,
+    since a :class:`Literal` compares equal to the plain string)."""
+    return cmp.policy_parts(tuple(Literal(text) if literal else text for literal, text in marked))
+
+
+class _Check:
+    """One ``operator: {key: values}`` pair, compiled."""
+
+    __slots__ = (
+        "_absent",
+        "_absent_reason",
+        "_cmp",
+        "_dynamic",
+        "_static",
+        "_templates",
+        "key",
+        "lkey",
+        "null_false",
+        "null_true",
+        "operator",
+        "spec",
+        "test",
+        "values",
+    )
+
+    def __init__(
+        self, operator: str, spec: OperatorSpec, key: str, values: tuple[str, ...], variables: bool
+    ) -> None:
+        self.operator = operator
+        self.spec = spec
+        self.key = key
+        self.lkey = key.lower()
+        self.values = values
+        self._templates: tuple[Template | None, ...] = ()
+        self._static: tuple[Any, ...] = ()
+        self._dynamic = False
+        self.null_true = self.null_false = False
+        # what an absent key gives, and why
+        if spec.family == "Null":
+            self._absent, self._absent_reason = False, Reason.CONDITION_NULL_CHECK
+        elif spec.if_exists:
+            self._absent, self._absent_reason = True, Reason.CONDITION_ABSENT_IF_EXISTS
+        elif spec.qualifier == "ForAllValues":
+            self._absent, self._absent_reason = True, Reason.CONDITION_EMPTY_SET_ALL
+        elif spec.qualifier == "ForAnyValue":
+            self._absent, self._absent_reason = False, Reason.CONDITION_EMPTY_SET_ANY
+        elif spec.negated:
+            self._absent, self._absent_reason = True, Reason.CONDITION_ABSENT_NEGATED
+        else:
+            self._absent, self._absent_reason = False, Reason.CONDITION_KEY_ABSENT
+        if spec.family == "Null":
+            flags = [parse_bool(v) for v in values]
+            self.null_true, self.null_false = True in flags, False in flags
+            self._absent = self.null_true
+            self.test = self._test_null
+            return
+        cmp = comparator(spec.family, spec.comparison)
+        self._cmp = cmp
+        templates: list[Template | None] = []
+        static: list[Any] = []
+        for value in values:
+            template = parse(value) if variables and spec.variables and "${" in value else None
+            if template is not None and template.has_variables:
+                templates.append(template)
+                static.append(None)
+                self._dynamic = True
+            elif template is not None and not template.is_plain:  # escapes only
+                templates.append(None)
+                static.append(cmp.policy_parts(template.resolve(_no_lookup) or ()))
+            else:
+                templates.append(None)
+                static.append(cmp.policy(value))
+        self._templates = tuple(templates)
+        self._static = tuple(static)
+        self.test = self._test
+
+    # -- policy values for one request ----------------------------------------------------------
+    def _policy(self, context: Context) -> tuple[Any, ...]:
+        """Compiled policy values, variables resolved from ``context`` (None: never comparable)."""
+        if not self._dynamic:
+            return self._static
+        out = list(self._static)
+        for i, template in enumerate(self._templates):
+            if template is None:
+                continue
+            parts = template.resolve(context.get)
+            out[i] = (
+                None
+                if parts is None
+                else _from_parts(self._cmp, tuple((isinstance(p, Literal), str(p)) for p in parts))
+            )
+        return tuple(out)
+
+    # -- fast path ---------------------------------------------------------------------------
+    def _test_null(self, context: Context) -> bool:
+        return self.null_false if self.lkey in context else self.null_true
+
+    def _test(self, context: Context) -> bool:
+        value = context.get(self.lkey, _MISSING)
+        if value is _MISSING:
+            return bool(self._absent)
+        qualifier = self.spec.qualifier
+        if isinstance(value, tuple):
+            if qualifier is None:
+                return False
+            values: Iterable[str] = value
+        elif qualifier is None:
+            return self._one(value, self._policy(context))
+        else:
+            values = (value,)
+        policy = self._policy(context)
+        if qualifier == "ForAllValues":
+            return all(self._one(v, policy) for v in values)
+        return any(self._one(v, policy) for v in values)
+
+    def _one(self, text: str, policy: tuple[Any, ...]) -> bool:
+        request = self._cmp.request(text)
+        if request is None:
+            return False
+        test = self._cmp.test
+        if self.spec.negated:
+            return all(p is not None and not test(p, request) for p in policy)
+        return any(p is not None and test(p, request) for p in policy)
+
+    # -- explained path ----------------------------------------------------------------------
+    def _outcome(self, text: str, policy: tuple[Any, ...]) -> tuple[bool, bool]:
+        """``(holds, failed because of a value that cannot be compared)`` for one request value."""
+        request = self._cmp.request(text)
+        if request is None:
+            return False, True
+        test = self._cmp.test
+        matched = any(p is not None and test(p, request) for p in policy)
+        if self.spec.negated:
+            if matched:
+                return False, False
+            bad = any(p is None for p in policy)
+            return not bad, bad
+        return matched, not matched and all(p is None for p in policy)
+
+    def explain(self, context: Context) -> ConditionCheck:
+        value = context.get(self.lkey, _MISSING)
+        present = value is not _MISSING
+        request_values = None if not present else value if isinstance(value, tuple) else (value,)
+
+        def check(matched: bool, reason: Reason) -> ConditionCheck:
+            return ConditionCheck(self.operator, self.key, matched, reason, self.values, request_values)
+
+        if self.spec.family == "Null":
+            matched = self.null_false if present else self.null_true
+            usable = self.null_true or self.null_false
+            return check(matched, Reason.CONDITION_NULL_CHECK if usable else Reason.CONDITION_BAD_VALUE)
+        if not present:
+            return check(bool(self._absent), self._absent_reason)
+        assert request_values is not None
+        qualifier = self.spec.qualifier
+        if qualifier is None and isinstance(value, tuple):
+            return check(False, Reason.CONDITION_BAD_VALUE)  # a multivalued key needs a set operator
+        if not request_values:
+            if qualifier == "ForAllValues":
+                return check(True, Reason.CONDITION_EMPTY_SET_ALL)
+            return check(False, Reason.CONDITION_EMPTY_SET_ANY)
+        policy = self._policy(context)
+        outcomes = [self._outcome(v, policy) for v in request_values]
+        if qualifier == "ForAllValues":
+            matched = all(ok for ok, _ in outcomes)
+            failures = [bad for ok, bad in outcomes if not ok]
+        elif qualifier == "ForAnyValue":
+            matched = any(ok for ok, _ in outcomes)
+            failures = [bad for _, bad in outcomes]
+        else:
+            matched, bad = outcomes[0]
+            failures = [bad]
+        if matched:
+            return check(True, Reason.CONDITION_MATCHED)
+        return check(False, Reason.CONDITION_BAD_VALUE if all(failures) else Reason.CONDITION_NOT_MATCHED)
+
+
+class Conditions:
+    """A compiled Condition block.
+
+    Attributes:
+        keys: the condition keys it tests, lowercased, in order of appearance, without repeats.
+        variable_keys: the keys its policy variables read, lowercased, without repeats.
+        checks: how many ``operator: key`` pairs it holds.
+    """
+
+    __slots__ = ("_checks", "_tests", "checks", "keys", "variable_keys")
+
+    def __init__(self, checks: tuple[_Check, ...]) -> None:
+        self._checks = checks
+        self._tests: tuple[Callable[[Context], bool], ...] = tuple(c.test for c in checks)
+        self.checks = len(checks)
+        self.keys = tuple(dict.fromkeys(c.lkey for c in checks))
+        self.variable_keys = tuple(
+            dict.fromkeys(k.lower() for c in checks for t in c._templates if t is not None for k in t.keys)
+        )
+
+    def matches(self, context: Context) -> bool:
+        """Whether every operator and key holds for ``context`` (no trace: the fast path).
+
+        Args:
+            context: lowercased key -> value (a tuple for a multivalued key).
+
+        Returns:
+            True when the whole block holds.
+        """
+        return all(test(context) for test in self._tests)
+
+    def explain(self, context: Context) -> tuple[bool, tuple[ConditionCheck, ...]]:
+        """Whether the block holds, and one :class:`ConditionCheck` per ``operator: key`` pair.
+
+        Args:
+            context: as for :meth:`matches`.
+
+        Returns:
+            ``(holds, checks)``; ``holds`` always equals :meth:`matches`.
+        """
+        checks = tuple(c.explain(context) for c in self._checks)
+        return all(c.matched for c in checks), checks
+
+    def __repr__(self) -> str:
+        return f"<Conditions {self.checks} checks on {', '.join(self.keys)}>"
+
+
+def compile_conditions(block: Mapping[str, Mapping[str, Any]], *, variables: bool) -> Conditions:
+    """Compile a Condition block for fast, repeated evaluation.
+
+    Args:
+        block: operator -> {condition key -> value or list of values}, already validated.
+        variables: substitute policy variables in values (only under Version 2012-10-17).
+
+    Returns:
+        The compiled :class:`Conditions`.
+
+    Raises:
+        XrayKitError: for an unknown operator or a value that is not a string, number or boolean
+            (the policy validator reports these first).
+    """
+    checks: list[_Check] = []
+    for operator, keys in block.items():
+        spec = parse_operator(operator)
+        for key, raw in keys.items():
+            checks.append(_Check(operator, spec, key, normalize_values(raw), variables))
+    return Conditions(tuple(checks))

@@ -1,0 +1,314 @@
+"""IAM wildcards: ``*`` and ``?`` in actions, resources and ``...Like`` condition values.
+
+IAM has only two wildcards. ``*`` stands for any run of characters, the empty run included, and
+it runs across ``:`` and ``/`` freely; ``?`` stands for exactly one character. Every other
+character, ``.``, ``+``, ``(``, ``[`` and ``\\`` included, means itself, and a pattern must match the
+whole value, not a part of it.
+
+:class:`Glob` compiles a pattern once and matches it many times: the simulator calls it for every
+action, resource and ``StringLike`` value of every statement, so the common shapes (no wildcard,
+``prefix*``, ``*``) never touch the regex engine.
+
+ARNs are matched segment by segment (:func:`match_arn`, :class:`ArnPattern`): a wildcard in the
+region cannot swallow the account, but one in the resource part may span colons.
+
+Taught in ``notebooks/01_actions_and_wildcards.ipynb``. This module is a leaf: it imports only
+:mod:`xraykit.variables` (for :class:`~xraykit.variables.Literal`, itself a leaf).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+from functools import lru_cache
+
+from xraykit.variables import Literal
+
+__all__ = ["ArnPattern", "Glob", "glob_to_regex", "has_wildcards", "match_arn"]
+
+_STAR = "*"
+_ONE = "?"
+# A compiled pattern is a tuple of tokens: ``_STAR``, ``_ONE`` or a ``("lit", text)`` chunk.
+_Token = str | tuple[str, str]
+
+
+def has_wildcards(text: str) -> bool:
+    """True when ``text`` contains ``*`` or ``?``.
+
+    Args:
+        text: a pattern as written in a policy.
+
+    Returns:
+        Whether IAM would treat some character of ``text`` as a wildcard.
+    """
+    return "*" in text or "?" in text
+
+
+def _tokens(parts: Iterable[str]) -> tuple[_Token, ...]:
+    """Tokens of the parts: plain ``str`` parts are wildcard text, :class:`Literal` parts are not."""
+    out: list[_Token] = []
+    chunk: list[str] = []
+
+    def flush() -> None:
+        if chunk:
+            out.append(("lit", "".join(chunk)))
+            chunk.clear()
+
+    for part in parts:
+        if isinstance(part, Literal):
+            chunk.append(str(part))
+            continue
+        for ch in part:
+            if ch == "*":
+                flush()
+                if not out or out[-1] != _STAR:  # `**` means the same as `*`
+                    out.append(_STAR)
+            elif ch == "?":
+                flush()
+                out.append(_ONE)
+            else:
+                chunk.append(ch)
+    flush()
+    return tuple(out)
+
+
+def _regex_source(tokens: Sequence[_Token]) -> str:
+    pieces = []
+    for token in tokens:
+        if token == _STAR:
+            pieces.append(".*")
+        elif token == _ONE:
+            pieces.append(".")
+        else:
+            pieces.append(re.escape(token[1]))
+    return r"\A(?s:" + "".join(pieces) + r")\Z"
+
+
+def glob_to_regex(pattern: str) -> str:
+    """The regular expression that matches exactly what ``pattern`` matches.
+
+    Args:
+        pattern: an IAM pattern (``*`` and ``?`` are wildcards, everything else literal).
+
+    Returns:
+        Regex source anchored at both ends (``\\A`` ... ``\\Z``, dot matching newlines), usable with
+        :func:`re.match`, :func:`re.search` or :func:`re.fullmatch` alike.
+    """
+    return _regex_source(_tokens((pattern,)))
+
+
+def _always(value: str) -> bool:
+    return True
+
+
+class Glob:
+    """A compiled IAM wildcard pattern.
+
+    ``Glob("xray:Get*").matches("xray:GetGroup")`` is true. With ``ignore_case=True`` both sides
+    are compared lowercased (action names compare that way).
+
+    Attributes:
+        pattern: the pattern as given (for :meth:`from_parts`, the parts joined, for display).
+        ignore_case: whether case is ignored.
+        kind: how it matches: ``"any"`` (``*``), ``"equal"``, ``"prefix"``, ``"suffix"``,
+            ``"contains"`` or ``"regex"``.
+        matches: ``matches(value) -> bool``, whole-string match (an attribute set to the fastest
+            test for the pattern's shape, so calling it costs one Python call).
+    """
+
+    __slots__ = ("_key", "ignore_case", "kind", "matches", "pattern")
+
+    pattern: str
+    ignore_case: bool
+    kind: str
+    matches: Callable[[str], bool]
+
+    def __init__(self, pattern: str, *, ignore_case: bool = False) -> None:
+        self._setup(pattern, _tokens((pattern,)), ignore_case)
+
+    @classmethod
+    def from_parts(cls, parts: Sequence[str | Literal], *, ignore_case: bool = False) -> Glob:
+        """A pattern built from pieces, some of which are literal text.
+
+        Args:
+            parts: plain ``str`` parts are wildcard text; :class:`~xraykit.variables.Literal`
+                parts (escapes such as ``${*}`` and substituted policy variables) match literally.
+            ignore_case: compare lowercased.
+
+        Returns:
+            The compiled pattern.
+        """
+        glob = cls.__new__(cls)
+        glob._setup("".join(parts), _tokens(parts), ignore_case)
+        return glob
+
+    def _setup(self, pattern: str, tokens: tuple[_Token, ...], ignore_case: bool) -> None:
+        self.pattern = pattern
+        self.ignore_case = ignore_case
+        if ignore_case:
+            tokens = tuple(t if isinstance(t, str) else ("lit", t[1].lower()) for t in tokens)
+        self._key = (tokens, ignore_case)
+        self.kind, test = _compile(tokens)
+        if ignore_case and self.kind != "any":
+            self.matches = lambda value: test(value.lower())
+        else:
+            self.matches = test
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Glob) and self._key == other._key
+
+    def __hash__(self) -> int:
+        return hash(self._key)
+
+    def __repr__(self) -> str:
+        flag = ", ignore_case=True" if self.ignore_case else ""
+        return f"Glob({self.pattern!r}{flag})"
+
+
+def _compile(tokens: tuple[_Token, ...]) -> tuple[str, Callable[[str], bool]]:
+    """The kind of a token sequence and its fastest whole-string test."""
+    shape = tuple(t if isinstance(t, str) else "lit" for t in tokens)
+    lits = [t[1] for t in tokens if not isinstance(t, str)]
+    if shape == ():
+        return "equal", "".__eq__
+    if shape == (_STAR,):
+        return "any", _always
+    if shape == ("lit",):
+        text = lits[0]
+        return "equal", lambda value: value == text
+    if shape == ("lit", _STAR):
+        prefix = lits[0]
+        return "prefix", lambda value: value.startswith(prefix)
+    if shape == (_STAR, "lit"):
+        suffix = lits[0]
+        return "suffix", lambda value: value.endswith(suffix)
+    if shape == (_STAR, "lit", _STAR):
+        middle = lits[0]
+        return "contains", lambda value: middle in value
+    fullmatch = re.compile(_regex_source(tokens)).match
+    return "regex", lambda value: fullmatch(value) is not None
+
+
+# ------------------------------------------------------------------------------------------
+# ARNs
+
+
+def _split_parts(parts: Sequence[str | Literal]) -> list[list[str | Literal]]:
+    """Split pattern parts into ARN segments (at most six; fewer for a short pattern).
+
+    Only colons in plain parts separate segments: a substituted value stays in its segment. After
+    the fifth colon the rest, colons included, is the resource segment.
+    """
+    segments: list[list[str | Literal]] = [[]]
+    for part in parts:
+        if isinstance(part, Literal) or len(segments) == 6:
+            segments[-1].append(part)
+            continue
+        pieces = part.split(":", 6 - len(segments))
+        segments[-1].append(pieces[0])
+        segments.extend([piece] for piece in pieces[1:])
+    return segments
+
+
+class ArnPattern:
+    """An ARN pattern matched segment by segment (``ArnLike``, and ``Resource`` in this kit).
+
+    Both the pattern and the value are split at their first five colons into partition, service,
+    region, account and resource (the resource keeps any further colons). Each segment of the
+    pattern must match the same segment of the value, so a ``*`` in the region cannot reach into
+    the account; in the resource segment ``*`` spans colons like anywhere else. Matching is case
+    sensitive. The pattern ``*`` alone matches every value.
+
+    A pattern with fewer than six segments is *short*: with ``expand_short=False`` (the default,
+    and what ``ArnLike`` does in the independent evaluator) it matches nothing; with
+    ``expand_short=True`` its missing trailing segments count as ``*`` (what that evaluator does
+    for ``Resource`` in identity policies, following AWS's note that a trailing ``*`` can expand
+    beyond colons). A value with fewer than six segments is not an ARN and matches no pattern
+    except ``*``.
+
+    Attributes:
+        pattern: the pattern as given.
+        valid: False for a short pattern that is not expanded (it can match nothing).
+        matches: ``matches(arn) -> bool``.
+    """
+
+    __slots__ = ("_segments", "matches", "pattern", "valid")
+
+    pattern: str
+    valid: bool
+    matches: Callable[[str], bool]
+
+    def __init__(self, pattern: str, *, expand_short: bool = False) -> None:
+        self._setup(pattern, (pattern,), expand_short)
+
+    @classmethod
+    def from_parts(cls, parts: Sequence[str | Literal], *, expand_short: bool = False) -> ArnPattern:
+        """A pattern from template parts (see :meth:`Glob.from_parts`).
+
+        Args:
+            parts: plain parts are wildcard text and may hold segment colons; literal parts never
+                split a segment.
+            expand_short: treat missing trailing segments as ``*``.
+
+        Returns:
+            The compiled pattern.
+        """
+        arn = cls.__new__(cls)
+        arn._setup("".join(parts), parts, expand_short)
+        return arn
+
+    def _setup(self, pattern: str, parts: Sequence[str | Literal], expand_short: bool) -> None:
+        self.pattern = pattern
+        self.valid = True
+        if pattern == "*" and not any(isinstance(p, Literal) for p in parts):
+            self._segments: tuple[Glob, ...] = ()
+            self.matches = _always
+            return
+        segments = _split_parts(parts)
+        if len(segments) < 6 and expand_short:
+            segments += [["*"] for _ in range(6 - len(segments))]
+        if len(segments) < 6:
+            self.valid = False
+            self._segments = ()
+            self.matches = _never
+            return
+        globs = tuple(Glob.from_parts(seg) for seg in segments)
+        self._segments = globs
+        tests = tuple(g.matches for g in globs)
+
+        def matches(value: str) -> bool:
+            pieces = value.split(":", 5)
+            if len(pieces) != 6:
+                return False
+            return all(test(piece) for test, piece in zip(tests, pieces, strict=True))
+
+        self.matches = matches
+
+    def __repr__(self) -> str:
+        return f"ArnPattern({self.pattern!r})"
+
+
+def _never(value: str) -> bool:
+    return False
+
+
+@lru_cache(maxsize=4096)
+def _arn_pattern(pattern: str, expand_short: bool) -> ArnPattern:
+    return ArnPattern(pattern, expand_short=expand_short)
+
+
+def match_arn(pattern: str, arn: str, *, expand_short: bool = False) -> bool:
+    """Whether ``arn`` matches ``pattern`` the way ``ArnLike`` compares ARNs.
+
+    See :class:`ArnPattern` for the rules (six segments, ``*`` alone matches everything, short
+    patterns match nothing unless ``expand_short``). Compiled patterns are cached.
+
+    Args:
+        pattern: an ARN pattern with ``*`` and ``?`` wildcards, or ``*``.
+        arn: the value from the request.
+        expand_short: treat a short pattern's missing trailing segments as ``*``.
+
+    Returns:
+        True when every segment matches.
+    """
+    return _arn_pattern(pattern, expand_short).matches(arn)
