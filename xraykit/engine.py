@@ -260,7 +260,7 @@ class PolicySet:
     def _view(
         self, principal: str, action: str, resource: str, context: Mapping[str, Any] | None,
         resource_account: str | None,
-    ) -> tuple[RequestView, catalog.Action, str | None, tuple[str, ...]]:
+    ) -> tuple[RequestView, catalog.Action, str | None, tuple[str, ...], dict[str, str | tuple[str, ...]]]:
         info = catalog.find_action(action)
         if info is None:
             catalog.action(action)  # raises the error with suggestions
@@ -280,7 +280,7 @@ class PolicySet:
         if kind in ("unknown", "account"):
             issues.append(Issue("principal", f"`{principal}` is not a principal ARN",
                                 "use e.g. `arn:aws:iam::123456789012:user/alice` or `arn:aws:sts::123456789012:assumed-role/role/session`"))
-        ctx, notes = _normalize_context(context or {}, info, issues)
+        ctx, shown, notes = _normalize_context(context or {}, info, issues)
         if issues:
             raise XrayKitError(issues)
         if resource_account is None:
@@ -291,7 +291,7 @@ class PolicySet:
             action=info.full_name, action_lower=info.full_name.lower(), resource=resource,
             wildcard_only=not info.resource_level, context=ctx, has_boundary=bool(self.boundaries),
         )
-        return view, info, resource_account, notes
+        return view, info, resource_account, notes, shown
 
     def _outcome(self, policies: Sequence[_CompiledPolicy | None], layer: Layer, view: RequestView,
                  explain: bool, level: int | None = None) -> LayerOutcome:
@@ -346,7 +346,7 @@ class PolicySet:
         Raises:
             XrayKitError: for an unknown action, a resource of the wrong type, a bad principal or context.
         """
-        view, _, account, _ = self._view(principal, action, resource, context, resource_account)
+        view, _, account, _, _ = self._view(principal, action, resource, context, resource_account)
         return self._run(view, account, explain=False)[0]
 
     def evaluate(self, action: str, resource: str = "*", *, principal: str = DEFAULT_PRINCIPAL,
@@ -366,13 +366,13 @@ class PolicySet:
         Raises:
             XrayKitError: for an unknown action, a resource of the wrong type, a bad principal or context.
         """
-        view, info, account, notes = self._view(principal, action, resource, context, resource_account)
+        view, info, account, notes, shown = self._view(principal, action, resource, context, resource_account)
         decision, reason, by, blocked, layers = self._run(view, account, explain=True)
         traces = tuple(t for layer in layers for t in layer.traces)
         missing = sorted({c.key for t in traces for s in t.statements for c in s.conditions
                           if c.request_values is None and all(ch.matched for ch in s.checks)}, key=str.lower)
         request = Request(principal, info.full_name, resource, account,
-                          tuple(sorted(view.context.items())))
+                          tuple(sorted(shown.items(), key=lambda kv: kv[0].lower())))
         if not catalog.rcp_supported(view.action_lower.split(":", 1)[0]) and self.rcps:
             notes = (*notes, f"resource control policies do not apply to `{view.action_lower.split(':', 1)[0]}`")
         return Evaluation(request, decision, reason, by, blocked, traces, tuple(missing), notes)
@@ -387,15 +387,17 @@ def _bypasses(view: RequestView, statement: CompiledStatement) -> bool:
     return False
 
 
-def _normalize_context(raw: Mapping[str, Any], action: catalog.Action, issues: list[Issue]) -> tuple[dict[str, str | tuple[str, ...]], tuple[str, ...]]:
-    """Context keys lowercased, values as strings (tuples for multivalued keys).
+def _normalize_context(
+    raw: Mapping[str, Any], action: catalog.Action, issues: list[Issue]
+) -> tuple[dict[str, str | tuple[str, ...]], dict[str, str | tuple[str, ...]], tuple[str, ...]]:
+    """Context keys lowercased (and as given, for display), values as strings (tuples for multivalued keys).
 
     Service-specific keys the action does not support are left out, with a note: AWS never puts
     them in the request context.
     """
     if not isinstance(raw, Mapping):
         issues.append(Issue("context", "the context must map condition keys to values"))
-        return {}, ()
+        return {}, {}, ()
     supported = {k.lower().split("/", 1)[0] for k in action.condition_keys}
     if action.resource_types:
         wanted = {ref.name for ref in action.resource_types}
@@ -403,6 +405,7 @@ def _normalize_context(raw: Mapping[str, Any], action: catalog.Action, issues: l
             if rtype.name in wanted:
                 supported |= {k.lower().split("/", 1)[0] for k in rtype.condition_keys}
     out: dict[str, str | tuple[str, ...]] = {}
+    shown: dict[str, str | tuple[str, ...]] = {}
     notes: list[str] = []
     for key, value in raw.items():
         path = f"context.{key}"
@@ -425,13 +428,13 @@ def _normalize_context(raw: Mapping[str, Any], action: catalog.Action, issues: l
             else:
                 issues.append(Issue(path, f"context values must be strings, numbers or booleans, not {json.dumps(item)[:40]}"))
         if multivalued:
-            out[lower] = tuple(strings)
+            out[lower] = shown[key] = tuple(strings)
         elif len(strings) == 1:
-            out[lower] = strings[0]
+            out[lower] = shown[key] = strings[0]
         elif strings or isinstance(value, list | tuple):
             issues.append(Issue(path, f"`{key}` is single-valued: give one value, not a list of {len(strings)}",
                                 "only multivalued keys such as `aws:TagKeys` take lists"))
-    return out, tuple(notes)
+    return out, shown, tuple(notes)
 
 
 def simulate(

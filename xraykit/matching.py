@@ -148,23 +148,44 @@ _SEGMENT = {"*": "[^:]*", "?": "[^:]"}
 _TAIL = {"*": ".*", "?": "."}
 
 
+def _product_end(text: str) -> int:
+    """Where the resource-type prefix of an ARN's resource part ends (0 when it has none).
+
+    IAM does not expand wildcards in the part that names the resource type ("You can't use a
+    wildcard in the portion of the ARN that identifies the resource type", IAM identifiers):
+    in ``group/prod/*`` the ``group/`` is literal, and so is ``se?ret:`` in a Secrets Manager
+    ARN. S3 bucket and object ARNs have no such prefix.
+    """
+    segments = text.split(":", 5)
+    if len(segments) < 6:
+        return 0
+    resource = segments[5]
+    if segments[2] == "s3" and not segments[3] and not segments[4]:
+        return 0
+    cuts = [i for i in (resource.find("/"), resource.find(":")) if i >= 0]
+    return min(cuts) + 1 if cuts else 0
+
+
 def _arn_regex(parts: tuple[str | variables.Literal, ...]) -> re.Pattern[str]:
     """A regex for an ARN pattern: wildcards stay inside a segment, except in the resource part."""
+    chars: list[tuple[str, bool]] = []  # (character, is literal)
+    for part in parts:
+        literal = isinstance(part, variables.Literal)
+        chars += [(ch, literal) for ch in part]
+    text = "".join(ch for ch, _ in chars)
+    head = text.split(":", 5)
+    resource_start = len(text) - len(head[5]) if len(head) == 6 else len(text)
+    product_end = resource_start + _product_end(text)
     out: list[str] = []
     colons = 0
-    for part in parts:
-        if isinstance(part, variables.Literal):
-            out.append(re.escape(part))
-            colons += part.count(":")
-            continue
-        for ch in part:
-            table = _SEGMENT if colons < 5 else _TAIL
-            if ch in table:
-                out.append(table[ch])
-            else:
-                out.append(re.escape(ch))
-                if ch == ":":
-                    colons += 1
+    for i, (ch, literal) in enumerate(chars):
+        table = _SEGMENT if i < resource_start else _TAIL
+        if not literal and ch in table and not (resource_start <= i < product_end):
+            out.append(table[ch])
+        else:
+            out.append(re.escape(ch))
+            if ch == ":" and i < resource_start:
+                colons += 1
     while colons < 5:  # a short ARN pattern: the missing segments are wildcards
         out.append(":[^:]*" if colons < 4 else ":.*")
         colons += 1
