@@ -134,6 +134,26 @@ class Arn:
         return self.format()
 
 
+def _split(text: str) -> list[str]:
+    """Split at the first five colons that are not inside a policy variable ``${...}``."""
+    parts: list[str] = []
+    start = depth = 0
+    i = 0
+    while i < len(text) and len(parts) < 5:
+        if text.startswith("${", i):
+            depth += 1
+            i += 2
+            continue
+        if text[i] == "}" and depth:
+            depth -= 1
+        elif text[i] == ":" and not depth:
+            parts.append(text[start:i])
+            start = i + 1
+        i += 1
+    parts.append(text[start:])
+    return parts
+
+
 def parse(text: str, *, path: str = "arn") -> Arn:
     """Parse an ARN, checking each segment the way AWS does.
 
@@ -167,9 +187,9 @@ def parse(text: str, *, path: str = "arn") -> Arn:
             "does not start with `arn:`",
             "an ARN looks like `arn:aws:xray:us-east-1:123456789012:group/NAME/ID`",
         )
-    if any(c.isspace() for c in text):
-        raise bad("contains whitespace")
-    parts = text.split(":", 5)
+    if text != text.strip():
+        raise bad("has whitespace at its start or end")
+    parts = _split(text)
     if len(parts) < 6:
         raise bad(
             f"has {len(parts)} segments: expected 6",
@@ -182,7 +202,7 @@ def parse(text: str, *, path: str = "arn") -> Arn:
     if not _is_pattern(partition) and partition not in PARTITIONS:
         raise bad(
             f"has an unknown partition `{partition}`",
-            did_you_mean(partition, PARTITIONS) or "use `aws` (or `aws-cn`, `aws-us-gov`)",
+            did_you_mean(partition, PARTITIONS, n=1) or "use `aws` (or `aws-cn`, `aws-us-gov`)",
         )
     if not service:
         raise bad("has an empty service", "name the service, e.g. `xray`")

@@ -196,8 +196,8 @@ def action(name: str, *, path: str = "action") -> Action:
             )
         )
     names = [a.full_name for a in _service_actions(lower)]
-    return_hint = did_you_mean(f"{lower}:{rest}", names)
-    raise XrayKitError(Issue(path, f"unknown action `{name}`", return_hint))
+    hint = did_you_mean(f"{lower}:{rest}", names, n=1)
+    raise XrayKitError(Issue(path, f"unknown action `{name}`", hint))
 
 
 def actions(

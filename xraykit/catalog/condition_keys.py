@@ -145,7 +145,7 @@ def condition_key(name: str, *, path: str = "condition key") -> ConditionKey:
         if service == "aws"
         else [k.name for k in _service_keys(service).values() if k.name.lower().startswith(f"{service}:")]
     )
-    raise XrayKitError(Issue(path, f"unknown condition key `{name}`", did_you_mean(name, known)))
+    raise XrayKitError(Issue(path, f"unknown condition key `{name}`", did_you_mean(name, known, n=1)))
 
 
 def global_condition_keys() -> tuple[ConditionKey, ...]:
