@@ -89,7 +89,9 @@ def test_each_corpus_entry_is_well_formed(entry: dict[str, Any]) -> None:
         assert isinstance(issue["message"], str)
 
 
-_INTERNAL = re.compile(r"\b(XrayKitError|PolicyKind|PolicySet|ValidationError|pydantic|None|True|False|dict|str)\b")
+_INTERNAL = re.compile(
+    r"\b(XrayKitError|PolicyKind|PolicySet|ValidationError|pydantic|None|True|False|dict|str)\b"
+)
 
 
 @pytest.mark.parametrize("entry", _params([*POLICIES, *REQUESTS, *CASES]))
@@ -162,19 +164,28 @@ def test_a_malformed_policy_in_a_policy_set_is_located_in_its_slot(entry: dict[s
 
 
 # In a case line, as in a policy set, a string stands for the name of a managed policy.
-@pytest.mark.parametrize("entry", _params([e for e in POLICIES if _parsed(e["text"]) is not None
-                                           and not isinstance(_parsed(e["text"]), str)]))
+@pytest.mark.parametrize(
+    "entry",
+    _params(
+        [e for e in POLICIES if _parsed(e["text"]) is not None and not isinstance(_parsed(e["text"]), str)]
+    ),
+)
 def test_a_malformed_policy_in_a_case_line_gets_an_error_answer(entry: dict[str, Any]) -> None:
     argument, source = _SLOTS[entry["kind"]]
     case = {
-        "id": "c1", "principal": "arn:aws:iam::123456789012:user/alice", "action": "xray:GetSamplingRules",
-        "resource": "*", argument: _slot_value(entry["kind"], json.loads(entry["text"])),
+        "id": "c1",
+        "principal": "arn:aws:iam::123456789012:user/alice",
+        "action": "xray:GetSamplingRules",
+        "resource": "*",
+        argument: _slot_value(entry["kind"], json.loads(entry["text"])),
     }
     assert decide_case(case) == {"id": "c1", "decision": "Error", "issues": _expected(entry, source)}
 
 
 def test_every_malformed_policy_in_a_policy_set_is_reported_at_once() -> None:
-    bad_identity = '{"Version": "2012-10-17", "Statement": {"Efect": "Allow", "Action": "xray:*", "Resource": "*"}}'
+    bad_identity = (
+        '{"Version": "2012-10-17", "Statement": {"Efect": "Allow", "Action": "xray:*", "Resource": "*"}}'
+    )
     bad_scp = {"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": "xray:*"}}
     with pytest.raises(XrayKitError) as caught:
         PolicySet(identity_policies=[ALLOW_ALL, bad_identity], scps=[[ALLOW_ALL], [bad_scp]])
@@ -210,7 +221,9 @@ def test_a_malformed_request_is_reported_exactly(entry: dict[str, Any], allow_al
 
 
 @pytest.mark.parametrize("entry", _params(REQUESTS))
-def test_the_fast_path_rejects_a_malformed_request_the_same_way(entry: dict[str, Any], allow_all: PolicySet) -> None:
+def test_the_fast_path_rejects_a_malformed_request_the_same_way(
+    entry: dict[str, Any], allow_all: PolicySet
+) -> None:
     request = dict(entry["request"])
     action = request.pop("action")
     with pytest.raises(XrayKitError) as caught:
@@ -219,11 +232,23 @@ def test_the_fast_path_rejects_a_malformed_request_the_same_way(entry: dict[str,
 
 
 # In a case line an empty resource means `*`, as if it were left out.
-@pytest.mark.parametrize("entry", _params([e for e in REQUESTS if isinstance(e["request"]["action"], str)
-                                           and e["request"].get("resource") != ""]))
+@pytest.mark.parametrize(
+    "entry",
+    _params(
+        [
+            e
+            for e in REQUESTS
+            if isinstance(e["request"]["action"], str) and e["request"].get("resource") != ""
+        ]
+    ),
+)
 def test_a_malformed_request_in_a_case_line_gets_an_error_answer(entry: dict[str, Any]) -> None:
-    case = {"id": 7, "identity_policies": [ALLOW_ALL], "principal": "arn:aws:iam::123456789012:user/alice",
-            **entry["request"]}
+    case = {
+        "id": 7,
+        "identity_policies": [ALLOW_ALL],
+        "principal": "arn:aws:iam::123456789012:user/alice",
+        **entry["request"],
+    }
     assert decide_case(case) == {"id": 7, "decision": "Error", "issues": _expected(entry)}
 
 
@@ -250,61 +275,174 @@ def _statement(policy: Policy, index: int = 0) -> Any:
 @pytest.mark.parametrize(
     ("document", "kind", "field", "expected"),
     [
-        pytest.param({"Statement": {"Effect": "Allow", "Action": "xray:GetGroup", "Resource": "*"}},
-                     PolicyKind.IDENTITY, "action", ("xray:GetGroup",),
-                     id="a single action string becomes a one-item tuple"),
-        pytest.param({"Statement": [{"Effect": "Allow", "Action": ["xray:GetGroup", "xray:GetGroups"], "Resource": "*"}]},
-                     PolicyKind.IDENTITY, "action", ("xray:GetGroup", "xray:GetGroups"),
-                     id="an action list keeps its order"),
-        pytest.param({"Statement": {"Effect": "Deny", "NotAction": "xray:Get*", "Resource": "*"}},
-                     PolicyKind.IDENTITY, "not_action", ("xray:Get*",),
-                     id="NotAction is kept apart from Action"),
-        pytest.param({"Statement": {"Effect": "Deny", "NotAction": "xray:Get*", "Resource": "*"}},
-                     PolicyKind.IDENTITY, "action", None,
-                     id="an absent Action is None, not an empty tuple"),
-        pytest.param({"Statement": {"Effect": "Allow", "Action": "xray:*",
-                                    "NotResource": "arn:aws:xray:us-east-1:123456789012:group/prod/*"}},
-                     PolicyKind.IDENTITY, "not_resource", ("arn:aws:xray:us-east-1:123456789012:group/prod/*",),
-                     id="NotResource is kept apart from Resource"),
-        pytest.param({"Statement": {"Effect": "Allow", "Principal": "*", "Action": "kms:Decrypt"}},
-                     PolicyKind.RESOURCE, "resource", None,
-                     id="a key policy statement may leave out Resource"),
-        pytest.param({"Statement": {"Effect": "Allow", "Principal": "*", "Action": "kms:Decrypt", "Resource": "*"}},
-                     PolicyKind.RESOURCE, "principal", Principal(wildcard=True),
-                     id="Principal star is the wildcard"),
-        pytest.param({"Statement": {"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "kms:Decrypt", "Resource": "*"}},
-                     PolicyKind.RESOURCE, "principal", Principal(wildcard=True),
-                     id="Principal AWS star alone is the wildcard too"),
-        pytest.param({"Statement": {"Effect": "Allow", "Principal": {"AWS": ["123456789012", "arn:aws:iam::111122223333:root"]},
-                                    "Action": "kms:Decrypt", "Resource": "*"}},
-                     PolicyKind.RESOURCE, "principal", Principal(aws=("123456789012", "arn:aws:iam::111122223333:root")),
-                     id="AWS principals keep their order"),
-        pytest.param({"Statement": {"Effect": "Allow", "Principal": {"Service": "xray.amazonaws.com"},
-                                    "Action": "kms:Decrypt", "Resource": "*"}},
-                     PolicyKind.RESOURCE, "principal", Principal(service=("xray.amazonaws.com",)),
-                     id="a service principal is kept by type"),
-        pytest.param({"Statement": {"Effect": "Deny", "NotPrincipal": {"AWS": "arn:aws:iam::123456789012:user/alice"},
-                                    "Action": "kms:*", "Resource": "*"}},
-                     PolicyKind.RESOURCE, "not_principal", Principal(aws=("arn:aws:iam::123456789012:user/alice",)),
-                     id="NotPrincipal is kept apart from Principal"),
-        pytest.param({"Statement": {"Effect": "Allow", "Action": "xray:GetGroup", "Resource": "*",
-                                    "Condition": {"NumericLessThan": {"aws:MultiFactorAuthAge": 3600},
-                                                  "Bool": {"aws:SecureTransport": True}}}},
-                     PolicyKind.IDENTITY, "condition",
-                     (("NumericLessThan", (("aws:MultiFactorAuthAge", ("3600",)),)),
-                      ("Bool", (("aws:SecureTransport", ("true",)),))),
-                     id="condition numbers and booleans become the strings IAM compares"),
-        pytest.param({"Statement": {"Effect": "Allow", "Action": "xray:GetGroup", "Resource": "*",
-                                    "Condition": {"StringEquals": {"aws:ResourceTag/team": ["core", "web"]}}}},
-                     PolicyKind.IDENTITY, "condition",
-                     (("StringEquals", (("aws:ResourceTag/team", ("core", "web")),)),),
-                     id="a list of condition values keeps its order"),
-        pytest.param({"Statement": {"Sid": "ReadGroups", "Effect": "Allow", "Action": "xray:GetGroup", "Resource": "*"}},
-                     PolicyKind.IDENTITY, "sid", "ReadGroups",
-                     id="the Sid is kept"),
+        pytest.param(
+            {"Statement": {"Effect": "Allow", "Action": "xray:GetGroup", "Resource": "*"}},
+            PolicyKind.IDENTITY,
+            "action",
+            ("xray:GetGroup",),
+            id="a single action string becomes a one-item tuple",
+        ),
+        pytest.param(
+            {
+                "Statement": [
+                    {"Effect": "Allow", "Action": ["xray:GetGroup", "xray:GetGroups"], "Resource": "*"}
+                ]
+            },
+            PolicyKind.IDENTITY,
+            "action",
+            ("xray:GetGroup", "xray:GetGroups"),
+            id="an action list keeps its order",
+        ),
+        pytest.param(
+            {"Statement": {"Effect": "Deny", "NotAction": "xray:Get*", "Resource": "*"}},
+            PolicyKind.IDENTITY,
+            "not_action",
+            ("xray:Get*",),
+            id="NotAction is kept apart from Action",
+        ),
+        pytest.param(
+            {"Statement": {"Effect": "Deny", "NotAction": "xray:Get*", "Resource": "*"}},
+            PolicyKind.IDENTITY,
+            "action",
+            None,
+            id="an absent Action is None, not an empty tuple",
+        ),
+        pytest.param(
+            {
+                "Statement": {
+                    "Effect": "Allow",
+                    "Action": "xray:*",
+                    "NotResource": "arn:aws:xray:us-east-1:123456789012:group/prod/*",
+                }
+            },
+            PolicyKind.IDENTITY,
+            "not_resource",
+            ("arn:aws:xray:us-east-1:123456789012:group/prod/*",),
+            id="NotResource is kept apart from Resource",
+        ),
+        pytest.param(
+            {"Statement": {"Effect": "Allow", "Principal": "*", "Action": "kms:Decrypt"}},
+            PolicyKind.RESOURCE,
+            "resource",
+            None,
+            id="a key policy statement may leave out Resource",
+        ),
+        pytest.param(
+            {"Statement": {"Effect": "Allow", "Principal": "*", "Action": "kms:Decrypt", "Resource": "*"}},
+            PolicyKind.RESOURCE,
+            "principal",
+            Principal(wildcard=True),
+            id="Principal star is the wildcard",
+        ),
+        pytest.param(
+            {
+                "Statement": {
+                    "Effect": "Allow",
+                    "Principal": {"AWS": "*"},
+                    "Action": "kms:Decrypt",
+                    "Resource": "*",
+                }
+            },
+            PolicyKind.RESOURCE,
+            "principal",
+            Principal(wildcard=True),
+            id="Principal AWS star alone is the wildcard too",
+        ),
+        pytest.param(
+            {
+                "Statement": {
+                    "Effect": "Allow",
+                    "Principal": {"AWS": ["123456789012", "arn:aws:iam::111122223333:root"]},
+                    "Action": "kms:Decrypt",
+                    "Resource": "*",
+                }
+            },
+            PolicyKind.RESOURCE,
+            "principal",
+            Principal(aws=("123456789012", "arn:aws:iam::111122223333:root")),
+            id="AWS principals keep their order",
+        ),
+        pytest.param(
+            {
+                "Statement": {
+                    "Effect": "Allow",
+                    "Principal": {"Service": "xray.amazonaws.com"},
+                    "Action": "kms:Decrypt",
+                    "Resource": "*",
+                }
+            },
+            PolicyKind.RESOURCE,
+            "principal",
+            Principal(service=("xray.amazonaws.com",)),
+            id="a service principal is kept by type",
+        ),
+        pytest.param(
+            {
+                "Statement": {
+                    "Effect": "Deny",
+                    "NotPrincipal": {"AWS": "arn:aws:iam::123456789012:user/alice"},
+                    "Action": "kms:*",
+                    "Resource": "*",
+                }
+            },
+            PolicyKind.RESOURCE,
+            "not_principal",
+            Principal(aws=("arn:aws:iam::123456789012:user/alice",)),
+            id="NotPrincipal is kept apart from Principal",
+        ),
+        pytest.param(
+            {
+                "Statement": {
+                    "Effect": "Allow",
+                    "Action": "xray:GetGroup",
+                    "Resource": "*",
+                    "Condition": {
+                        "NumericLessThan": {"aws:MultiFactorAuthAge": 3600},
+                        "Bool": {"aws:SecureTransport": True},
+                    },
+                }
+            },
+            PolicyKind.IDENTITY,
+            "condition",
+            (
+                ("NumericLessThan", (("aws:MultiFactorAuthAge", ("3600",)),)),
+                ("Bool", (("aws:SecureTransport", ("true",)),)),
+            ),
+            id="condition numbers and booleans become the strings IAM compares",
+        ),
+        pytest.param(
+            {
+                "Statement": {
+                    "Effect": "Allow",
+                    "Action": "xray:GetGroup",
+                    "Resource": "*",
+                    "Condition": {"StringEquals": {"aws:ResourceTag/team": ["core", "web"]}},
+                }
+            },
+            PolicyKind.IDENTITY,
+            "condition",
+            (("StringEquals", (("aws:ResourceTag/team", ("core", "web")),)),),
+            id="a list of condition values keeps its order",
+        ),
+        pytest.param(
+            {
+                "Statement": {
+                    "Sid": "ReadGroups",
+                    "Effect": "Allow",
+                    "Action": "xray:GetGroup",
+                    "Resource": "*",
+                }
+            },
+            PolicyKind.IDENTITY,
+            "sid",
+            "ReadGroups",
+            id="the Sid is kept",
+        ),
     ],
 )
-def test_a_valid_policy_is_kept_in_normal_form(document: dict[str, Any], kind: PolicyKind, field: str, expected: Any) -> None:
+def test_a_valid_policy_is_kept_in_normal_form(
+    document: dict[str, Any], kind: PolicyKind, field: str, expected: Any
+) -> None:
     assert getattr(_statement(parse_policy(document, kind)), field) == expected
 
 
@@ -312,41 +450,129 @@ def test_a_valid_policy_is_kept_in_normal_form(document: dict[str, Any], kind: P
     ("document", "kind"),
     [
         pytest.param({"Statement": []}, PolicyKind.IDENTITY, id="a policy may have an empty statement list"),
-        pytest.param({"Version": "2008-10-17", "Statement": {"Effect": "Allow", "Action": "*", "Resource": "*"}},
-                     PolicyKind.IDENTITY, id="the old Version 2008-10-17 is still valid"),
-        pytest.param({"Statement": {"Effect": "Allow", "Action": "*", "Resource": "*"}},
-                     PolicyKind.IDENTITY, id="Version may be left out"),
-        pytest.param({"Version": "2012-10-17", "Id": "team-policy", "Statement": {"Effect": "Allow", "Action": "*", "Resource": "*"}},
-                     PolicyKind.IDENTITY, id="an Id string is fine"),
-        pytest.param({"Statement": {"Effect": "Allow", "Action": ["xray:Get*", "xray:?etGroup", "XRAY:getgroup"],
-                                    "Resource": "*"}},
-                     PolicyKind.IDENTITY, id="wildcards and any letter case are fine in actions"),
-        pytest.param({"Statement": {"Effect": "Allow", "Action": "logs:CreateLogStream",
-                                    "Resource": "arn:aws:logs:us-east-1:123456789012:log-group:/aws/xray:*"}},
-                     PolicyKind.IDENTITY, id="colons inside the resource part of an ARN are fine"),
-        pytest.param({"Statement": {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::bucket/*"}},
-                     PolicyKind.IDENTITY, id="an ARN with empty region and account is fine"),
-        pytest.param({"Statement": {"Effect": "Allow", "Action": "xray:GetGroup",
-                                    "Resource": "arn:aws:xray:us-east-1:123456789012:group/${aws:username}/*"}},
-                     PolicyKind.IDENTITY, id="a policy variable in a Resource is fine"),
-        pytest.param({"Statement": {"Effect": "Allow", "Principal": {"Federated": "cognito-identity.amazonaws.com"},
-                                    "Action": "sts:AssumeRoleWithWebIdentity"}},
-                     PolicyKind.RESOURCE, id="a federated principal in a trust policy is fine"),
-        pytest.param({"Statement": {"Effect": "Allow", "Principal": {"CanonicalUser": "79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be"},
-                                    "Action": "s3:GetObject", "Resource": "arn:aws:s3:::bucket/*"}},
-                     PolicyKind.RESOURCE, id="a canonical user principal in a bucket policy is fine"),
-        pytest.param({"Version": "2012-10-17", "Statement": {"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "*",
-                                                             "Condition": {"StringNotEqualsIfExists": {"aws:SourceOrgID": "o-abc"}}}},
-                     PolicyKind.RCP, id="a deny-only resource control policy for everyone is fine"),
-        pytest.param({"Statement": {"Effect": "Allow", "Action": "xray:*", "Resource": "*",
-                                    "Condition": {"ForAllValues:StringEquals": {"aws:TagKeys": ["env", "team"]},
-                                                  "ForAnyValue:StringLike": {"aws:TagKeys": "env*"},
-                                                  "Null": {"aws:TagKeys": "false"},
-                                                  "StringLikeIfExists": {"aws:ResourceTag/team": "core*"}}}},
-                     PolicyKind.IDENTITY, id="qualified, IfExists and Null operators are fine"),
-        pytest.param({"Statement": [{"Sid": "A", "Effect": "Allow", "Action": "*", "Resource": "*"},
-                                    {"Sid": "B", "Effect": "Deny", "Action": "xray:Delete*", "Resource": "*"}]},
-                     PolicyKind.IDENTITY, id="distinct Sids are fine"),
+        pytest.param(
+            {"Version": "2008-10-17", "Statement": {"Effect": "Allow", "Action": "*", "Resource": "*"}},
+            PolicyKind.IDENTITY,
+            id="the old Version 2008-10-17 is still valid",
+        ),
+        pytest.param(
+            {"Statement": {"Effect": "Allow", "Action": "*", "Resource": "*"}},
+            PolicyKind.IDENTITY,
+            id="Version may be left out",
+        ),
+        pytest.param(
+            {
+                "Version": "2012-10-17",
+                "Id": "team-policy",
+                "Statement": {"Effect": "Allow", "Action": "*", "Resource": "*"},
+            },
+            PolicyKind.IDENTITY,
+            id="an Id string is fine",
+        ),
+        pytest.param(
+            {
+                "Statement": {
+                    "Effect": "Allow",
+                    "Action": ["xray:Get*", "xray:?etGroup", "XRAY:getgroup"],
+                    "Resource": "*",
+                }
+            },
+            PolicyKind.IDENTITY,
+            id="wildcards and any letter case are fine in actions",
+        ),
+        pytest.param(
+            {
+                "Statement": {
+                    "Effect": "Allow",
+                    "Action": "logs:CreateLogStream",
+                    "Resource": "arn:aws:logs:us-east-1:123456789012:log-group:/aws/xray:*",
+                }
+            },
+            PolicyKind.IDENTITY,
+            id="colons inside the resource part of an ARN are fine",
+        ),
+        pytest.param(
+            {"Statement": {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::bucket/*"}},
+            PolicyKind.IDENTITY,
+            id="an ARN with empty region and account is fine",
+        ),
+        pytest.param(
+            {
+                "Statement": {
+                    "Effect": "Allow",
+                    "Action": "xray:GetGroup",
+                    "Resource": "arn:aws:xray:us-east-1:123456789012:group/${aws:username}/*",
+                }
+            },
+            PolicyKind.IDENTITY,
+            id="a policy variable in a Resource is fine",
+        ),
+        pytest.param(
+            {
+                "Statement": {
+                    "Effect": "Allow",
+                    "Principal": {"Federated": "cognito-identity.amazonaws.com"},
+                    "Action": "sts:AssumeRoleWithWebIdentity",
+                }
+            },
+            PolicyKind.RESOURCE,
+            id="a federated principal in a trust policy is fine",
+        ),
+        pytest.param(
+            {
+                "Statement": {
+                    "Effect": "Allow",
+                    "Principal": {
+                        "CanonicalUser": "79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be"
+                    },
+                    "Action": "s3:GetObject",
+                    "Resource": "arn:aws:s3:::bucket/*",
+                }
+            },
+            PolicyKind.RESOURCE,
+            id="a canonical user principal in a bucket policy is fine",
+        ),
+        pytest.param(
+            {
+                "Version": "2012-10-17",
+                "Statement": {
+                    "Effect": "Deny",
+                    "Principal": "*",
+                    "Action": "s3:*",
+                    "Resource": "*",
+                    "Condition": {"StringNotEqualsIfExists": {"aws:SourceOrgID": "o-abc"}},
+                },
+            },
+            PolicyKind.RCP,
+            id="a deny-only resource control policy for everyone is fine",
+        ),
+        pytest.param(
+            {
+                "Statement": {
+                    "Effect": "Allow",
+                    "Action": "xray:*",
+                    "Resource": "*",
+                    "Condition": {
+                        "ForAllValues:StringEquals": {"aws:TagKeys": ["env", "team"]},
+                        "ForAnyValue:StringLike": {"aws:TagKeys": "env*"},
+                        "Null": {"aws:TagKeys": "false"},
+                        "StringLikeIfExists": {"aws:ResourceTag/team": "core*"},
+                    },
+                }
+            },
+            PolicyKind.IDENTITY,
+            id="qualified, IfExists and Null operators are fine",
+        ),
+        pytest.param(
+            {
+                "Statement": [
+                    {"Sid": "A", "Effect": "Allow", "Action": "*", "Resource": "*"},
+                    {"Sid": "B", "Effect": "Deny", "Action": "xray:Delete*", "Resource": "*"},
+                ]
+            },
+            PolicyKind.IDENTITY,
+            id="distinct Sids are fine",
+        ),
     ],
 )
 def test_a_valid_policy_is_accepted(document: dict[str, Any], kind: PolicyKind) -> None:
@@ -394,14 +620,19 @@ def test_bytes_are_read_as_utf8_json() -> None:
 def test_bytes_that_are_not_utf8_are_reported() -> None:
     with pytest.raises(XrayKitError) as caught:
         parse_policy(b'{"Version": "\xff"}')
-    assert [(i.path, i.message) for i in caught.value.issues] == [("", "not valid JSON: the text is not UTF-8")]
+    assert [(i.path, i.message) for i in caught.value.issues] == [
+        ("", "not valid JSON: the text is not UTF-8")
+    ]
 
 
 def test_the_pydantic_door_runs_the_same_checks() -> None:
     document = {"Statement": {"Effect": "Allow", "Action": "kms:Decrypt"}}
     with pytest.raises(ValueError, match="which a resource-based policy needs"):
         Policy.model_validate(document, context={"kind": PolicyKind.RESOURCE})
-    valid = {"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": "xray:GetGroup", "Resource": "*"}}
+    valid = {
+        "Version": "2012-10-17",
+        "Statement": {"Effect": "Allow", "Action": "xray:GetGroup", "Resource": "*"},
+    }
     assert Policy.model_validate(valid).statements == parse_policy(valid).statements
 
 
@@ -410,7 +641,9 @@ def test_the_pydantic_door_runs_the_same_checks() -> None:
 
 
 def test_one_issue_reads_as_one_line_with_its_place_and_hint() -> None:
-    error = XrayKitError(Issue("Statement[0].Efect", "unknown element `Efect`", "did you mean `Effect`?", "team.json"))
+    error = XrayKitError(
+        Issue("Statement[0].Efect", "unknown element `Efect`", "did you mean `Effect`?", "team.json")
+    )
     assert str(error) == "team.json: Statement[0].Efect: unknown element `Efect` (did you mean `Effect`?)"
 
 
@@ -428,7 +661,12 @@ def test_an_error_is_a_value_error_with_a_json_form() -> None:
     with pytest.raises(ValueError) as caught:
         parse_policy("[]")
     assert isinstance(caught.value, XrayKitError)
-    assert caught.value.to_dict() == {"issues": [{
-        "path": "", "message": "a policy must be a JSON object, not a list",
-        "hint": 'a policy looks like `{"Version": "2012-10-17", "Statement": [...]}`',
-    }]}
+    assert caught.value.to_dict() == {
+        "issues": [
+            {
+                "path": "",
+                "message": "a policy must be a JSON object, not a list",
+                "hint": 'a policy looks like `{"Version": "2012-10-17", "Statement": [...]}`',
+            }
+        ]
+    }
