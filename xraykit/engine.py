@@ -23,7 +23,7 @@ from typing import Any
 
 from xraykit import catalog
 from xraykit.errors import Issue, XrayKitError
-from xraykit.matching import CompiledStatement, PrincipalMatch, RequestView, classify_principal
+from xraykit.matching import CompiledStatement, PrincipalMatch, RequestView, action_set, classify_principal
 from xraykit.policy import Policy, PolicyKind, parse_policy
 from xraykit.result import Decision, Evaluation, Layer, PolicyTrace, Reason, Request, StatementTrace
 
@@ -158,7 +158,9 @@ def decide_layers(
 
 
 class _CompiledPolicy:
-    __slots__ = ("by_action", "kind", "layer", "level", "name", "policy", "statements")
+    """A policy whose statements are compiled on first need (most never are, for one request)."""
+
+    __slots__ = ("_actions", "_compiled", "by_action", "kind", "layer", "level", "name", "policy")
 
     def __init__(self, policy: Policy, layer: Layer, level: int | None = None) -> None:
         self.policy = policy
@@ -166,15 +168,27 @@ class _CompiledPolicy:
         self.kind = policy.kind
         self.layer = layer
         self.level = level
-        self.statements = tuple(
-            CompiledStatement(s, i, policy.variables_enabled) for i, s in enumerate(policy.statements)
-        )
+        self._actions = [(action_set(s.action if s.action is not None else s.not_action or ()), s.action is None)
+                         for s in policy.statements]
+        self._compiled: list[CompiledStatement | None] = [None] * len(policy.statements)
         self.by_action: dict[str, tuple[CompiledStatement, ...]] = {}
+
+    def _statement(self, index: int) -> CompiledStatement:
+        compiled = self._compiled[index]
+        if compiled is None:
+            compiled = CompiledStatement(self.policy.statements[index], index, self.policy.variables_enabled)
+            self._compiled[index] = compiled
+        return compiled
+
+    @property
+    def statements(self) -> tuple[CompiledStatement, ...]:
+        return tuple(self._statement(i) for i in range(len(self._compiled)))
 
     def relevant(self, action_lower: str) -> tuple[CompiledStatement, ...]:
         found = self.by_action.get(action_lower)
         if found is None:
-            found = tuple(s for s in self.statements if s.action_applies(action_lower))
+            found = tuple(self._statement(i) for i, (actions, negated) in enumerate(self._actions)
+                          if (actions.find(action_lower) is None) is negated)
             self.by_action[action_lower] = found
         return found
 

@@ -223,6 +223,52 @@ class _ResourcePattern:
         return bool(_compiled_arn(tuple(parts))(resource)), "".join(parts)
 
 
+@lru_cache(maxsize=16384)
+def _resource_pattern(text: str, use_variables: bool) -> _ResourcePattern:
+    return _ResourcePattern(text, use_variables)
+
+
+# ------------------------------------------------------------------------------------------
+# actions
+
+
+class ActionSet:
+    """The patterns of an Action or NotAction element, compiled (case-insensitive)."""
+
+    __slots__ = ("exact", "globs", "star")
+
+    def __init__(self, patterns: tuple[str, ...]) -> None:
+        lowered = [p.lower() for p in patterns]
+        self.star = "*" in lowered
+        self.exact = {low: patterns[i] for i, low in enumerate(lowered) if "*" not in low and "?" not in low}
+        self.globs = tuple((Glob(low), patterns[i]) for i, low in enumerate(lowered)
+                           if ("*" in low or "?" in low) and low != "*")
+
+    def find(self, action_lower: str) -> str | None:
+        """The pattern that matches the (lowercased) action, or None."""
+        if self.star:
+            return "*"
+        found = self.exact.get(action_lower)
+        if found is not None:
+            return found
+        for glob, original in self.globs:
+            if glob.matches(action_lower):
+                return original
+        return None
+
+
+@lru_cache(maxsize=16384)
+def action_set(patterns: tuple[str, ...]) -> ActionSet:
+    """A compiled, shared :class:`ActionSet` for these patterns."""
+    return ActionSet(patterns)
+
+
+@lru_cache(maxsize=16384)
+def _conditions_for(condition: tuple[tuple[str, tuple[tuple[str, tuple[str, ...]], ...]], ...],
+                    use_variables: bool) -> _conditions.Conditions:
+    return _conditions.compile_conditions({op: dict(keys) for op, keys in condition}, variables=use_variables)
+
+
 # ------------------------------------------------------------------------------------------
 # statements
 
@@ -231,7 +277,7 @@ class CompiledStatement:
     """A statement ready to be matched against many requests."""
 
     __slots__ = (
-        "_action_exact", "_action_globs", "_action_star", "conditions", "deny", "index", "not_action",
+        "actions", "conditions", "deny", "index", "not_action",
         "not_principal", "not_resource", "principal", "resources", "sid", "statement",
     )
 
@@ -240,33 +286,19 @@ class CompiledStatement:
         self.index = index
         self.sid = statement.sid
         self.deny = statement.is_deny
-        actions = statement.action if statement.action is not None else statement.not_action or ()
+        self.actions = action_set(statement.action if statement.action is not None else statement.not_action or ())
         self.not_action = statement.action is None
-        lowered = [a.lower() for a in actions]
-        self._action_star = "*" in lowered
-        self._action_exact = {a: actions[i] for i, a in enumerate(lowered) if "*" not in a and "?" not in a}
-        self._action_globs = tuple((Glob(a, ignore_case=True), actions[i]) for i, a in enumerate(lowered)
-                                   if ("*" in a or "?" in a) and a != "*")
         patterns = statement.resource if statement.resource is not None else statement.not_resource
         self.not_resource = statement.resource is None and statement.not_resource is not None
-        self.resources = None if patterns is None else tuple(_ResourcePattern(p, use_variables) for p in patterns)
+        self.resources = None if patterns is None else tuple(_resource_pattern(p, use_variables) for p in patterns)
         self.principal = statement.principal or statement.not_principal
         self.not_principal = statement.principal is None and statement.not_principal is not None
-        block = {op: dict(keys) for op, keys in statement.condition}
-        self.conditions = _conditions.compile_conditions(block, variables=use_variables) if block else None
+        self.conditions = _conditions_for(statement.condition, use_variables) if statement.condition else None
 
     # -- action ----------------------------------------------------------------------------
     def action_pattern(self, action_lower: str) -> str | None:
         """The pattern in the element that matches the action, or None."""
-        if self._action_star:
-            return "*"
-        found = self._action_exact.get(action_lower)
-        if found is not None:
-            return found
-        for glob, original in self._action_globs:
-            if glob.matches(action_lower):
-                return original
-        return None
+        return self.actions.find(action_lower)
 
     def action_applies(self, action_lower: str) -> bool:
         """True when the Action/NotAction element lets the statement apply to this action."""

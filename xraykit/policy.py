@@ -19,12 +19,14 @@ import json
 import re
 from collections.abc import Mapping
 from enum import StrEnum
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, model_validator
 
 from xraykit import operators
 from xraykit.errors import Issue, XrayKitError, did_you_mean
+
+_M = TypeVar("_M", bound=BaseModel)
 
 __all__ = [
     "VERSIONS",
@@ -64,6 +66,19 @@ class PolicyKind(StrEnum):
 
 
 _Frozen = ConfigDict(frozen=True, extra="forbid")
+
+
+def _build(cls: type[_M], **fields: Any) -> _M:
+    """Make a model from fields already checked by :func:`check_policy`, skipping re-validation.
+
+    ``model_construct`` does the same but is several times slower; every field must be given.
+    """
+    obj = cls.__new__(cls)
+    object.__setattr__(obj, "__dict__", fields)
+    object.__setattr__(obj, "__pydantic_fields_set__", set(fields))
+    object.__setattr__(obj, "__pydantic_extra__", None)
+    object.__setattr__(obj, "__pydantic_private__", None)
+    return obj
 
 
 class Principal(BaseModel):
@@ -448,13 +463,13 @@ def _tuple(value: Any) -> tuple[str, ...] | None:
 def _principal(value: Any) -> Principal | None:
     if value is None:
         return None
-    if value == "*":
-        return Principal(wildcard=True)
-    fields = {"AWS": "aws", "Service": "service", "Federated": "federated", "CanonicalUser": "canonical_user"}
-    kwargs = {fields[k]: _tuple(v) for k, v in value.items()}
-    if kwargs.get("aws") == ("*",) and len(kwargs) == 1:
-        return Principal(wildcard=True)
-    return Principal(**kwargs)
+    kwargs: dict[str, Any] = {"wildcard": False, "aws": (), "service": (), "federated": (), "canonical_user": ()}
+    if value == "*" or value == {"AWS": "*"}:
+        kwargs["wildcard"] = True
+    else:
+        fields = {"AWS": "aws", "Service": "service", "Federated": "federated", "CanonicalUser": "canonical_user"}
+        kwargs.update({fields[k]: _tuple(v) for k, v in value.items()})
+    return _build(Principal, **kwargs)
 
 
 def _normalize(document: Mapping[str, Any], kind: PolicyKind, name: str) -> Policy:
@@ -466,7 +481,9 @@ def _normalize(document: Mapping[str, Any], kind: PolicyKind, name: str) -> Poli
             (op, tuple((key, operators.normalize_values(values)) for key, values in block.items()))
             for op, block in (s.get("Condition") or {}).items()
         )
-        statements.append(Statement(
+        # already checked by check_policy: build without validating twice
+        statements.append(_build(
+            Statement,
             sid=s.get("Sid"),
             effect=s["Effect"],
             principal=_principal(s.get("Principal")),
@@ -477,7 +494,7 @@ def _normalize(document: Mapping[str, Any], kind: PolicyKind, name: str) -> Poli
             not_resource=_tuple(s.get("NotResource")),
             condition=condition,
         ))
-    return Policy(
-        kind=kind, version=document.get("Version"), id=document.get("Id"),
+    return _build(
+        Policy, kind=kind, version=document.get("Version"), id=document.get("Id"),
         statements=tuple(statements), name=name, document=document,
     )
