@@ -53,7 +53,7 @@ class LayerOutcome:
     present: bool = True
     bypass: bool = False  # resource policy only: an allow that a permissions boundary cannot limit
     level: int | None = None
-    traces: list[PolicyTrace] = field(default_factory=list)
+    traces: list[PolicyTrace] | None = None
 
     @property
     def allows(self) -> bool:
@@ -193,6 +193,49 @@ class _CompiledPolicy:
         return found
 
 
+class _Plan:
+    """Everything about one action that does not change from request to request."""
+
+    __slots__ = ("boundary", "identity", "info", "lower", "rcp_applies", "rcps", "resource", "resource_checked",
+                 "scps", "service", "session", "supported", "wildcard_only")
+
+    def __init__(self, owner: PolicySet, info: catalog.Action) -> None:
+        self.info = info
+        self.lower = info.full_name.lower()
+        self.service = info.service
+        self.wildcard_only = not info.resource_level
+        self.supported = _supported_keys(info)
+        self.rcp_applies = catalog.rcp_supported(info.service)
+
+        def flat(policies: Sequence[_CompiledPolicy | None]) -> tuple[CompiledStatement, ...]:
+            return tuple(st for p in policies if p is not None for st in p.relevant(self.lower))
+
+        self.identity = flat(owner.identity)
+        self.resource = flat([owner.resource])
+        self.boundary = flat(owner.boundaries) if owner.boundaries else None
+        self.session = flat([owner.session]) if owner.session is not None else None
+        self.scps = tuple(flat(level) for level in owner.scps)
+        self.rcps = tuple(flat(level) for level in owner.rcps) if self.rcp_applies else ()
+        self.resource_checked: dict[str, bool] = {}
+
+
+def _scan(statements: tuple[CompiledStatement, ...], view: RequestView, layer: Layer) -> LayerOutcome:
+    allow = deny = PrincipalMatch.NONE
+    bypass = False
+    for statement in statements:
+        found = statement.applies_after_action(view)
+        if found:
+            if statement.deny:
+                if found > deny:
+                    deny = found
+            else:
+                if found > allow:
+                    allow = found
+                if layer is Layer.RESOURCE and found is PrincipalMatch.EXACT and _bypasses(view, statement):
+                    bypass = True
+    return LayerOutcome(layer, allow, deny, True, bypass)
+
+
 _RCP_FULL_ACCESS = {
     "Version": "2012-10-17",
     "Statement": [{"Sid": "RCPFullAWSAccess", "Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"}],
@@ -266,6 +309,7 @@ class PolicySet:
                      for lv, level in enumerate(rcp_levels)]
         if issues:
             raise XrayKitError(issues)
+        self._plans: dict[str, _Plan] = {}
         full = parse_policy(_RCP_FULL_ACCESS, PolicyKind.RESOURCE, name="RCPFullAWSAccess")
         for lv, level in enumerate(self.rcps):
             level.insert(0, _CompiledPolicy(full, Layer.RCP, lv))
@@ -333,6 +377,8 @@ class PolicySet:
             outcome.deny = max(outcome.deny, best_deny)
             if explain:
                 result = "deny" if best_deny else ("allow" if best_allow else "none")
+                if outcome.traces is None:
+                    outcome.traces = []
                 outcome.traces.append(PolicyTrace(layer, policy.name, result, tuple(traces), level))
         return outcome
 
@@ -353,15 +399,48 @@ class PolicySet:
         layers = [*scps, *rcps, resource, identity, *(x for x in (boundary, session) if x is not None)]
         return decision, reason, by, blocked, layers
 
+    def _plan(self, action: str) -> _Plan:
+        plan = self._plans.get(action)
+        if plan is None:
+            info = catalog.find_action(action)
+            if info is None:
+                catalog.action(action)  # raises the error with suggestions
+                raise XrayKitError(Issue("action", f"unknown action `{action}`"))  # pragma: no cover
+            plan = self._plans[action] = _Plan(self, info)
+        return plan
+
     def decide(self, action: str, resource: str = "*", *, principal: str = DEFAULT_PRINCIPAL,
                context: Mapping[str, Any] | None = None, resource_account: str | None = None) -> Decision:
         """The decision alone (no trace): the fast path for matrices and bulk checks.
 
+        Gives the same decision as :meth:`evaluate` (a property test holds it to that).
+
         Raises:
             XrayKitError: for an unknown action, a resource of the wrong type, a bad principal or context.
         """
-        view, _, account, _, _ = self._view(principal, action, resource, context, resource_account)
-        return self._run(view, account, explain=False)[0]
+        plan = self._plan(action)
+        checked = plan.resource_checked.get(resource)
+        kind, principal_account = classify_principal(principal)
+        ctx = _fast_context(context, plan.supported) if checked and kind not in ("unknown", "account") else None
+        if ctx is None:  # the first time for this resource, or something to report: the full checks
+            view, _, account, _, _ = self._view(principal, action, resource, context, resource_account)
+            plan.resource_checked[resource] = True
+            return self._run(view, account, explain=False)[0]
+        if resource_account is None:
+            parts = resource.split(":", 5)
+            resource_account = parts[4] if len(parts) == 6 and parts[4] else principal_account
+        view = RequestView(principal, principal_account, kind, plan.info.full_name, plan.lower, resource,
+                           plan.wildcard_only, ctx, bool(self.boundaries))
+        identity = _scan(plan.identity, view, Layer.IDENTITY)
+        resource_policy = _scan(plan.resource, view, Layer.RESOURCE)
+        resource_policy.present = self.resource is not None
+        boundary = _scan(plan.boundary, view, Layer.BOUNDARY) if plan.boundary is not None else None
+        session = _scan(plan.session, view, Layer.SESSION) if plan.session is not None else None
+        scps = [_scan(level, view, Layer.SCP) for level in plan.scps]
+        rcps = [_scan(level, view, Layer.RCP) for level in plan.rcps]
+        same_account = principal_account is not None and principal_account == resource_account
+        return decide_layers(view, plan.service, same_account, identity, resource_policy, boundary, session,
+                             scps, rcps)[0]
 
     def evaluate(self, action: str, resource: str = "*", *, principal: str = DEFAULT_PRINCIPAL,
                  context: Mapping[str, Any] | None = None, resource_account: str | None = None) -> Evaluation:
@@ -382,7 +461,7 @@ class PolicySet:
         """
         view, info, account, notes, shown = self._view(principal, action, resource, context, resource_account)
         decision, reason, by, blocked, layers = self._run(view, account, explain=True)
-        traces = tuple(t for layer in layers for t in layer.traces)
+        traces = tuple(t for layer in layers for t in layer.traces or ())
         missing = sorted({c.key for t in traces for s in t.statements for c in s.conditions
                           if c.request_values is None and all(ch.matched for ch in s.checks)}, key=str.lower)
         request = Request(principal, info.full_name, resource, account,
@@ -401,6 +480,50 @@ def _bypasses(view: RequestView, statement: CompiledStatement) -> bool:
     return False
 
 
+def _supported_keys(action: catalog.Action) -> frozenset[str]:
+    """Lowercased prefixes (before any ``/``) of the service keys this action's requests carry."""
+    supported = {k.lower().split("/", 1)[0] for k in action.condition_keys}
+    if action.resource_types:
+        wanted = {ref.name for ref in action.resource_types}
+        for rtype in catalog.resource_types(action.service):
+            if rtype.name in wanted:
+                supported |= {k.lower().split("/", 1)[0] for k in rtype.condition_keys}
+    return frozenset(supported)
+
+
+_KEY_FACTS: dict[str, tuple[str, str, bool]] = {}
+
+
+def _key_facts(key: str) -> tuple[str, str, bool]:
+    """``(lowercased key, lowercased prefix, multivalued)``, cached."""
+    facts = _KEY_FACTS.get(key)
+    if facts is None:
+        lower = key.lower()
+        info = catalog.find_condition_key(key)
+        facts = _KEY_FACTS[key] = (lower, lower.split("/", 1)[0], bool(info and info.multivalued))
+    return facts
+
+
+def _fast_context(raw: Mapping[str, Any] | None, supported: frozenset[str]) -> dict[str, str | tuple[str, ...]] | None:
+    """The context as :func:`_normalize_context` makes it, or None when anything needs a message."""
+    out: dict[str, str | tuple[str, ...]] = {}
+    if not raw:
+        return out
+    for key, value in raw.items():
+        if type(key) is not str or ":" not in key:
+            return None
+        lower, prefix, multivalued = _key_facts(key)
+        if not prefix.startswith("aws:") and prefix not in supported:
+            continue
+        if type(value) is str:
+            out[lower] = (value,) if multivalued else value
+        elif multivalued and type(value) in (list, tuple) and all(type(v) is str for v in value):
+            out[lower] = tuple(value)
+        else:
+            return None
+    return out
+
+
 def _normalize_context(
     raw: Mapping[str, Any], action: catalog.Action, issues: list[Issue]
 ) -> tuple[dict[str, str | tuple[str, ...]], dict[str, str | tuple[str, ...]], tuple[str, ...]]:
@@ -412,12 +535,7 @@ def _normalize_context(
     if not isinstance(raw, Mapping):
         issues.append(Issue("context", "the context must map condition keys to values"))
         return {}, {}, ()
-    supported = {k.lower().split("/", 1)[0] for k in action.condition_keys}
-    if action.resource_types:
-        wanted = {ref.name for ref in action.resource_types}
-        for rtype in catalog.resource_types(action.service):
-            if rtype.name in wanted:
-                supported |= {k.lower().split("/", 1)[0] for k in rtype.condition_keys}
+    supported = _supported_keys(action)
     out: dict[str, str | tuple[str, ...]] = {}
     shown: dict[str, str | tuple[str, ...]] = {}
     notes: list[str] = []

@@ -365,19 +365,48 @@ class CompiledStatement:
         return PrincipalMatch.NONE, Check("NotPrincipal", False, Reason.NOT_PRINCIPAL_EXCLUDES,
                                           (("pattern", value or ""), ("value", request.principal)))
 
-    # -- whole statement -------------------------------------------------------------------
-    def applies(self, request: RequestView) -> PrincipalMatch:
-        """How the statement applies: NONE when it does not (fast path, no trace)."""
-        if not self.action_applies(request.action_lower):
+    # -- fast path (no Check records; must agree with the traced path above) -----------------
+    def _resource_ok(self, request: RequestView) -> bool:
+        patterns = self.resources
+        if patterns is None:
+            return True
+        resource = request.resource
+        if resource == "*":
+            has_star = any(p.is_star for p in patterns)
+            if not self.not_resource:
+                return has_star or (not request.wildcard_only and not self.deny)
+            return not has_star and (request.wildcard_only or not self.deny)
+        unresolved = False
+        for pattern in patterns:
+            matcher = pattern.matcher
+            if matcher is not None:
+                if matcher(resource):
+                    return not self.not_resource
+                continue
+            matched, _ = pattern.test(resource, request)
+            if matched is None:
+                unresolved = True
+            elif matched:
+                return not self.not_resource
+        return self.not_resource and not unresolved
+
+    def applies_after_action(self, request: RequestView) -> PrincipalMatch:
+        """Like :meth:`applies` for a request whose action is already known to fit the statement."""
+        if not self._resource_ok(request):
             return PrincipalMatch.NONE
-        if not self._resource_applies(request)[0]:
-            return PrincipalMatch.NONE
-        found = self.principal_match(request)[0]
+        found = PrincipalMatch.EXACT if self.principal is None else self.principal_match(request)[0]
         if found is PrincipalMatch.NONE:
             return found
         if self.conditions is not None and not self.conditions.matches(request.context):
             return PrincipalMatch.NONE
         return found
+
+    # -- whole statement -------------------------------------------------------------------
+    def applies(self, request: RequestView) -> PrincipalMatch:
+        """How the statement applies: NONE when it does not (fast path, no trace)."""
+        if not self.action_applies(request.action_lower):
+            return PrincipalMatch.NONE
+        return self.applies_after_action(request)
 
     def trace(self, request: RequestView) -> tuple[PrincipalMatch, StatementTrace]:
         """The same answer as :meth:`applies`, with every check recorded."""
