@@ -272,7 +272,7 @@ def _policy_list(args: argparse.Namespace) -> int:
     from xraykit import catalog
 
     names = catalog.managed_policy_names()
-    summary = []
+    summary: list[dict[str, Any]] = []
     for name in names:
         versions = catalog.managed_policy_versions(name)
         current = next(v for v in versions if v.is_current)
