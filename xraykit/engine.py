@@ -310,6 +310,7 @@ class PolicySet:
         if issues:
             raise XrayKitError(issues)
         self._plans: dict[str, _Plan] = {}
+        self._memo: dict[tuple[Any, ...], Decision] = {}
         full = parse_policy(_RCP_FULL_ACCESS, PolicyKind.RESOURCE, name="RCPFullAWSAccess")
         for lv, level in enumerate(self.rcps):
             level.insert(0, _CompiledPolicy(full, Layer.RCP, lv))
@@ -344,11 +345,8 @@ class PolicySet:
         if resource_account is None:
             parts = resource.split(":", 5)
             resource_account = parts[4] if len(parts) == 6 and parts[4] else principal_account
-        view = RequestView(
-            principal=principal, principal_account=principal_account, principal_kind=kind,
-            action=info.full_name, action_lower=info.full_name.lower(), resource=resource,
-            wildcard_only=not info.resource_level, context=ctx, has_boundary=bool(self.boundaries),
-        )
+        view = RequestView(principal, principal_account, kind, info.full_name, info.full_name.lower(), resource,
+                           not info.resource_level, ctx, bool(self.boundaries))
         return view, info, resource_account, notes, shown
 
     def _outcome(self, policies: Sequence[_CompiledPolicy | None], layer: Layer, view: RequestView,
@@ -418,6 +416,20 @@ class PolicySet:
         Raises:
             XrayKitError: for an unknown action, a resource of the wrong type, a bad principal or context.
         """
+        memo_key = _memo_key(action, resource, principal, context, resource_account)
+        if memo_key is not None:
+            known = self._memo.get(memo_key)
+            if known is not None:
+                return known
+        decision = self._decide(action, resource, principal, context, resource_account)
+        if memo_key is not None:
+            if len(self._memo) >= _MEMO_SIZE:
+                self._memo.clear()
+            self._memo[memo_key] = decision
+        return decision
+
+    def _decide(self, action: str, resource: str, principal: str, context: Mapping[str, Any] | None,
+                resource_account: str | None) -> Decision:
         plan = self._plan(action)
         checked = plan.resource_checked.get(resource)
         kind, principal_account = classify_principal(principal)
@@ -478,6 +490,29 @@ def _bypasses(view: RequestView, statement: CompiledStatement) -> bool:
     if view.principal_kind == "role":
         return statement.principal is not None and statement.principal.wildcard
     return False
+
+
+_MEMO_SIZE = 1 << 16
+
+
+def _memo_key(action: str, resource: str, principal: str, context: Mapping[str, Any] | None,
+              resource_account: str | None) -> tuple[Any, ...] | None:
+    """A hashable key for a request (None when a value is not a plain string or list of strings).
+
+    A compiled policy set never changes, so its decision for a request never does either.
+    """
+    if not context:
+        return (action, resource, principal, resource_account)
+    items = []
+    for key, value in context.items():
+        if type(value) is str:
+            items.append((key, value))
+        elif type(value) is list:
+            items.append((key, tuple(value)))
+        else:
+            return None
+    items.sort()
+    return (action, resource, principal, resource_account, *items)
 
 
 def _supported_keys(action: catalog.Action) -> frozenset[str]:

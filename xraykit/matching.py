@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from enum import IntEnum
 from functools import lru_cache
 
@@ -47,19 +46,27 @@ class PrincipalMatch(IntEnum):
     EXACT = 4  # the principal itself, or "*"
 
 
-@dataclass(frozen=True, slots=True)
 class RequestView:
-    """What the matchers need to know about a request, precomputed once per request."""
+    """What the matchers need to know about a request, precomputed once per request.
 
-    principal: str
-    principal_account: str | None
-    principal_kind: str  # user, role, assumed-role, federated-user, root, service, unknown
-    action: str  # canonical "xray:GetGroup"
-    action_lower: str
-    resource: str
-    wildcard_only: bool  # the action has no resource-level permissions
-    context: Context  # lowercased keys
-    has_boundary: bool = False
+    A plain slotted class (not a frozen dataclass): one is built per decision, on the hot path.
+    """
+
+    __slots__ = ("action", "action_lower", "context", "has_boundary", "principal", "principal_account",
+                 "principal_kind", "resource", "wildcard_only")
+
+    def __init__(self, principal: str, principal_account: str | None, principal_kind: str, action: str,
+                 action_lower: str, resource: str, wildcard_only: bool, context: Context,
+                 has_boundary: bool = False) -> None:
+        self.principal = principal
+        self.principal_account = principal_account
+        self.principal_kind = principal_kind  # user, role, assumed-role, federated-user, root, service, unknown
+        self.action = action  # canonical "xray:GetGroup"
+        self.action_lower = action_lower
+        self.resource = resource
+        self.wildcard_only = wildcard_only  # the action has no resource-level permissions
+        self.context = context  # lowercased keys
+        self.has_boundary = has_boundary
 
     def lookup(self, key: str) -> str | tuple[str, ...] | None:
         """A context value by key name (case-insensitive)."""
