@@ -417,7 +417,7 @@ class _GoChain:
         session = config.get("role_session_name") or self._now(self.go["sdk_assume_session_name"][self.version["sdk"]])
         why = facts.say("assume-won", role=role_arn, session=session, profile=profile)
         keys, identity = role_session(self.environment, role_arn, session, why)
-        step = Step(role_arn, session, facts.say("step-keys", keys=source.described))
+        step = Step(role_arn, session, facts.say("step-keys", keys=source.described), source.access_key_id)
         return Found(keys.access_key_id, keys.secret_access_key, keys.session_token, identity, why,
                      (*source.chain, step))
 
@@ -426,7 +426,7 @@ class _GoChain:
         session = self._now(self.version["assume_session_name"])
         why = facts.say("daemon-assume-won", role=role_arn, session=session)
         keys, identity = role_session(self.environment, role_arn, session, why)
-        step = Step(role_arn, session, facts.say("step-keys", keys=base[1].described))
+        step = Step(role_arn, session, facts.say("step-keys", keys=base[1].described), base[1].access_key_id)
         self.attempts.append(Attempt("daemon-role-arn", _LABELS["daemon-role-arn"], Outcome.WON, why))
         found = Found(keys.access_key_id, keys.secret_access_key, keys.session_token, identity, why,
                       (*base[1].chain, step))

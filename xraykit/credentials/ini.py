@@ -57,6 +57,25 @@ def _config_profile_name(section: str) -> str | None:
     return None
 
 
+def _where(error: configparser.Error) -> str:
+    if isinstance(error, configparser.ParsingError) and error.errors:
+        return f"line {error.errors[0][0]}"
+    lineno = getattr(error, "lineno", None)
+    return f"line {lineno}" if lineno else ""
+
+
+def _what(error: configparser.Error) -> str:
+    if isinstance(error, configparser.MissingSectionHeaderError):
+        return f"`{error.line.strip()}` comes before any [section]"
+    if isinstance(error, configparser.DuplicateOptionError):
+        return f"`{error.option}` appears twice in [{error.section}]"
+    if isinstance(error, configparser.DuplicateSectionError):
+        return f"the section [{error.section}] appears twice"
+    if isinstance(error, configparser.ParsingError) and error.errors:
+        return f"`{error.errors[0][1].strip()}` is neither a [section] nor a `key = value` line"
+    return str(error).splitlines()[0].rstrip(".").lower()
+
+
 def parse_ini(text: str | None, kind: FileKind, source: str) -> IniFile:
     """Parse the text of a credentials or config file.
 
@@ -78,9 +97,8 @@ def parse_ini(text: str | None, kind: FileKind, source: str) -> IniFile:
     try:
         parser.read_string(text, source=source)
     except configparser.Error as error:
-        first = str(error).splitlines()[0].rstrip(".")
         raise XrayKitError(
-            Issue("", f"the {kind} file is not valid INI: {first}",
+            Issue(_where(error), f"the {kind} file is not valid INI: {_what(error)}",
                   hint="botocore stops with ConfigParseError on this file", source=source)
         ) from None
     profiles: dict[str, dict[str, str]] = {}

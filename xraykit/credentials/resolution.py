@@ -62,15 +62,19 @@ class Step:
         role_arn: the role assumed.
         session_name: the role session name the SDK sent.
         source: where the calling keys came from (a sentence).
+        caller_access_key_id: the access key ID that signed the STS call (``None`` for a web
+            identity token, which is not signed).
     """
 
     role_arn: str
     session_name: str
     source: str
+    caller_access_key_id: str | None = None
 
-    def to_dict(self) -> dict[str, str]:
+    def to_dict(self) -> dict[str, str | None]:
         """A JSON-ready form."""
-        return {"role_arn": self.role_arn, "session_name": self.session_name, "source": self.source}
+        return {"role_arn": self.role_arn, "session_name": self.session_name, "source": self.source,
+                "caller_access_key_id": self.caller_access_key_id}
 
 
 @dataclass(frozen=True)

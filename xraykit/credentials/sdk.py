@@ -175,7 +175,7 @@ class _Botocore:
         session = config.get("role_session_name") or f"{self.facts['assume_role_session_prefix']}{self.environment.clock}"
         why = facts.say("assume-won", role=role_arn, session=session, profile=profile)
         keys, identity = role_session(self.environment, role_arn, session, why)
-        chain = (*source.chain, Step(role_arn, session, source_text))
+        chain = (*source.chain, Step(role_arn, session, source_text, source.access_key_id))
         return Found(keys.access_key_id, keys.secret_access_key, keys.session_token, identity, why, chain)
 
     def _check_source_profile(self, parent: str, source_profile: str, visited: list[str]) -> None:
