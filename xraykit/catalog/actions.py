@@ -280,6 +280,11 @@ def expand(pattern: str, *, path: str = "action") -> tuple[Action, ...]:
     """
     if not isinstance(pattern, str) or not pattern:
         raise XrayKitError(Issue(path, f"expected an action pattern such as `xray:Get*`, got `{pattern!r}`"))
+    return _expand(pattern, path)
+
+
+@functools.lru_cache(maxsize=4096)
+def _expand(pattern: str, path: str) -> tuple[Action, ...]:
     if pattern.strip("*") == "":
         return tuple(a for s in services() for a in _service_actions(s))
     service, sep, rest = pattern.partition(":")

@@ -253,7 +253,15 @@ def matching_resource_types(arn: str, action: str | Action | None = None) -> tup
     """
     if not isinstance(arn, str):
         return ()
-    return _most_specific(arn, _candidates(arn, action))
+    if action is None:
+        return _matching(arn, None)
+    name = action.full_name if isinstance(action, Action) else _lookup(action).full_name
+    return _matching(arn, name)
+
+
+@functools.lru_cache(maxsize=8192)
+def _matching(arn: str, action_name: str | None) -> tuple[ResourceType, ...]:
+    return _most_specific(arn, _candidates(arn, action_name))
 
 
 def resource_type_of(arn: str, action: str | Action | None = None) -> ResourceType | None:
