@@ -13,7 +13,7 @@ it cannot find a region.
 from __future__ import annotations
 
 import shlex
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -180,17 +180,36 @@ class _GoChain:
             self.notes.append(facts.say("note-go-default-profile-unread"))
         return "default", None, facts.say("profile-default-go")
 
+    def _section(self, file: IniFile, name: str) -> Mapping[str, str] | None:
+        if not self.v2:  # v1 looks for [name], then [profile name], in either file
+            return file.raw.get(name) or file.raw.get(f"profile {name}")
+        if file.kind == "config":  # v2 drops config sections without the prefix (except default)
+            return file.profile(name)
+        return None if name.startswith("profile ") else file.raw.get(name)  # and prefixed credentials sections
+
     def _load(self, name: str) -> dict[str, str] | None:
         """The profile's keys from both files, the credentials file winning; ``None`` if in neither."""
-        in_credentials, in_config = self.credentials.profile(name), self.config.profile(name)
+        in_credentials, in_config = self._section(self.credentials, name), self._section(self.config, name)
         if in_credentials is None and in_config is None:
             return None
         merged = dict(in_config or {})
         merged.update(in_credentials or {})
         return merged
 
+    def _check_one_kind(self, name: str, config: Mapping[str, str]) -> None:
+        """The SDK for Go allows one credential type per profile (its "source collision" error)."""
+        kinds = [k for k in ("source_profile", "credential_source", "credential_process", "web_identity_token_file")
+                 if config.get(k)]
+        if "sso" in self.version["profile_steps"] and any(k.startswith("sso_") for k in config):
+            kinds.append("sso_*")
+        if len(kinds) > 1:
+            raise Stop("SharedConfigSourceCollision",
+                       facts.say("go-source-collision", profile=name, kinds=", ".join(f"`{k}`" for k in kinds)))
+
     def _shared_profile(self, profile: str, var: str | None) -> dict[str, str]:
         shared = self._load(profile)
+        if shared is not None:
+            self._check_one_kind(profile, shared)
         if shared is None:
             if var == "AWS_PROFILE" and self.version["missing_profile_is_error"]:
                 raise Stop("SharedConfigProfileNotExistError", facts.say("profile-not-found-go", profile=profile))
@@ -217,7 +236,7 @@ class _GoChain:
             for var in names:
                 if self.env.get(var):
                     return self.env[var], facts.say("daemon-region-session-var", var=var), None
-            value = self.config.profile(profile) or {}
+            value = self._load(profile) or {}
             if value.get("region"):
                 return value["region"], facts.say("daemon-region-session-profile", profile=profile), None
         return None, facts.say("region-none"), facts.say("daemon-no-region-local")
@@ -225,8 +244,9 @@ class _GoChain:
     def _general_notes(self) -> None:
         if not self.shared and self.environment.config_file is not None:
             self.notes.append(facts.say("note-go-config-unread"))
-        for section in self.config.ignored:
-            self.notes.append(facts.say("note-config-section-ignored", section=section))
+        if self.v2:
+            for section in self.config.ignored:
+                self.notes.append(facts.say("note-config-section-ignored", section=section))
         if self.platform.kind is PlatformKind.LAMBDA:
             self.notes.append(facts.say("note-lambda-runs-daemon"))
         self.notes.extend(typo_notes(self.env))
@@ -304,6 +324,7 @@ class _GoChain:
         if config is None:
             raise Stop("SharedConfigAssumeRoleError", facts.say("assume-source-missing", profile=parent, source=name))
         itself = name == parent
+        self._check_one_kind(name, config)
         if name in visited and not (itself and config.get("aws_access_key_id")):
             raise Stop("SharedConfigAssumeRoleError", facts.say("assume-loop", profile=name))
         if not itself and config.get("source_profile") and config.get("role_arn"):

@@ -30,14 +30,20 @@ class IniFile:
         present: False when the file does not exist.
         profiles: profile name to its keys (lowercased) and values.
         ignored: config-file sections that are not profiles, as written (``dev`` for ``[dev]``).
-        sections: every section name in file order, as written.
+        raw: every section by its name as written, in file order (the SDK for Go v1 looks profiles
+            up by raw section name).
     """
 
     kind: FileKind
     present: bool = False
     profiles: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     ignored: tuple[str, ...] = ()
-    sections: tuple[str, ...] = ()
+    raw: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+
+    @property
+    def sections(self) -> tuple[str, ...]:
+        """Every section name in file order, as written."""
+        return tuple(self.raw)
 
     def profile(self, name: str) -> Mapping[str, str] | None:
         """The keys of profile ``name``, or ``None`` if the file has no such profile."""
@@ -103,8 +109,10 @@ def parse_ini(text: str | None, kind: FileKind, source: str) -> IniFile:
         ) from None
     profiles: dict[str, dict[str, str]] = {}
     ignored: list[str] = []
+    raw: dict[str, dict[str, str]] = {}
     for section in parser.sections():
         values = {option: parser.get(section, option) for option in parser.options(section)}
+        raw[section] = values
         if kind == "credentials":
             profiles[section] = values
             continue
@@ -113,7 +121,7 @@ def parse_ini(text: str | None, kind: FileKind, source: str) -> IniFile:
             profiles[name] = values  # a later section of the same profile replaces an earlier one
         elif not section.startswith(("sso-session", "services")):
             ignored.append(section)
-    return IniFile(kind, True, profiles, tuple(ignored), tuple(parser.sections()))
+    return IniFile(kind, True, profiles, tuple(ignored), raw)
 
 
 def merged_profiles(config: IniFile, credentials: IniFile) -> dict[str, dict[str, str]]:

@@ -13,6 +13,8 @@ An environment file looks like::
     }
 
 File texts may be one string or a list of lines. ``daemon`` (optional) holds the daemon's options.
+A test-case file (``{"id": ..., "environment": {...}, "expect": {...}}``) is read for its
+``environment``.
 """
 
 from __future__ import annotations
@@ -134,6 +136,8 @@ def environment_from_dict(data: Any, source: str | None = None) -> tuple[Environ
     issues: list[Issue] = []
     if not isinstance(data, dict):
         raise XrayKitError(Issue("", "expected a JSON object describing the environment", source=source))
+    if isinstance(data.get("environment"), dict) and "expect" in data:
+        data = data["environment"]  # a test case: the environment is inside
     _unknown(data, _TOP, "", issues)
     env = _str_map(data.get("env"), "env", issues)
     access_keys = _str_map(data.get("access_keys"), "access_keys", issues)

@@ -72,6 +72,8 @@ class _Botocore:
                           stop=("", stop), profile=profile, profile_why=profile_why, region=None,
                           region_why=facts.say("region-profile-missing"), notes=self.notes)
         region, region_why = self._region(profile)
+        if region is None and self.platform.imds_answers:
+            self.notes.append(facts.say("note-botocore-no-imds-region"))
         winner: tuple[str, Found] | None = None
         stopped: tuple[str, Stop] | None = None
         for index, (method, label) in enumerate(providers):
