@@ -3,6 +3,7 @@ templates, condition key types, managed policy versions and their diffs, and oth
 
 from __future__ import annotations
 
+import html
 import json
 import subprocess
 import sys
@@ -840,6 +841,7 @@ def test_read_only_v3_to_v8() -> None:
     [change] = found.statements
     assert (change.kind, change.fields) == ("changed", ("Sid", "Action"))
     assert str(found) == READ_ONLY_V3_TO_V8
+    assert found._repr_html_() == f"<pre>{html.escape(READ_ONLY_V3_TO_V8)}</pre>"
 
 
 def test_read_only_v7_to_v8_only_adds_a_sid() -> None:

@@ -38,6 +38,11 @@ def services() -> tuple[str, ...]:
     Returns:
         The lower-case prefixes.
     """
+    return _sorted_services()
+
+
+@functools.cache
+def _sorted_services() -> tuple[str, ...]:
     return tuple(sorted(_data.service_names()))
 
 

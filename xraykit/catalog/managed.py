@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import functools
+import html
 import json
 from dataclasses import dataclass
 from datetime import datetime
@@ -221,6 +222,9 @@ class PolicyDiff:
     def unchanged(self) -> bool:
         """Whether the two documents are the same."""
         return not self.statements
+
+    def _repr_html_(self) -> str:
+        return f"<pre>{html.escape(str(self))}</pre>"
 
     def __str__(self) -> str:
         title = f"{self.name} {self.old} -> {self.new}"
