@@ -1,0 +1,1 @@
+"""Scripts that compare xraykit's leaves with the independent evaluator (iam-simulate, via Node)."""
