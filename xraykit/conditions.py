@@ -32,11 +32,9 @@ Taught in ``notebooks/04_conditions.ipynb``.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from functools import lru_cache
 from typing import Any
 
 from xraykit.operators import (
-    Comparator,
     OperatorSpec,
     comparator,
     normalize_values,
@@ -44,7 +42,7 @@ from xraykit.operators import (
     parse_operator,
 )
 from xraykit.result import ConditionCheck, Reason
-from xraykit.variables import Literal, Template, parse
+from xraykit.variables import Template, parse
 
 __all__ = ["Conditions", "Context", "compile_conditions"]
 
@@ -58,13 +56,6 @@ def _no_lookup(key: str) -> None:
     return None
 
 
-@lru_cache(maxsize=4096)
-def _from_parts(cmp: Comparator, marked: tuple[tuple[bool, str], ...]) -> Any:
-    """Compile resolved template parts (cached; ``marked`` records which parts are literal,
-    since a :class:`Literal` compares equal to the plain string)."""
-    return cmp.policy_parts(tuple(Literal(text) if literal else text for literal, text in marked))
-
-
 class _Check:
     """One ``operator: {key: values}`` pair, compiled."""
 
@@ -73,6 +64,8 @@ class _Check:
         "_absent_reason",
         "_cmp",
         "_dynamic",
+        "_equals",
+        "_resolved",
         "_static",
         "_templates",
         "key",
@@ -96,6 +89,8 @@ class _Check:
         self._templates: tuple[Template | None, ...] = ()
         self._static: tuple[Any, ...] = ()
         self._dynamic = False
+        self._resolved: dict[tuple[Any, ...], Any] = {}
+        self._equals: frozenset[str] | None = None
         self.null_true = self.null_false = False
         # what an absent key gives, and why
         if spec.family == "Null":
@@ -135,6 +130,8 @@ class _Check:
         self._templates = tuple(templates)
         self._static = tuple(static)
         self.test = self._test
+        if spec.family == "String" and spec.comparison != "like" and not self._dynamic:
+            self._equals = frozenset(self._static)  # equality against fixed text: one set lookup
 
     # -- policy values for one request ----------------------------------------------------------
     def _policy(self, context: Context) -> tuple[Any, ...]:
@@ -142,15 +139,21 @@ class _Check:
         if not self._dynamic:
             return self._static
         out = list(self._static)
+        cache = self._resolved
         for i, template in enumerate(self._templates):
             if template is None:
                 continue
             parts = template.resolve(context.get)
-            out[i] = (
-                None
-                if parts is None
-                else _from_parts(self._cmp, tuple((isinstance(p, Literal), str(p)) for p in parts))
-            )
+            if parts is None:
+                continue  # stays None: a variable without a value
+            # a template puts literal and wildcard text at fixed places, so the texts are a key
+            key = (i, *parts)
+            compiled = cache.get(key, _MISSING)
+            if compiled is _MISSING:
+                if len(cache) > 256:
+                    cache.clear()
+                compiled = cache[key] = self._cmp.policy_parts(parts)
+            out[i] = compiled
         return tuple(out)
 
     # -- fast path ---------------------------------------------------------------------------
@@ -176,6 +179,9 @@ class _Check:
         return any(self._one(v, policy) for v in values)
 
     def _one(self, text: str, policy: tuple[Any, ...]) -> bool:
+        equals = self._equals
+        if equals is not None:
+            return (self._cmp.request(text) in equals) is not self.spec.negated
         request = self._cmp.request(text)
         if request is None:
             return False

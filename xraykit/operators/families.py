@@ -32,7 +32,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from xraykit.variables import Literal
@@ -71,6 +71,7 @@ class Comparator:
 _NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)\Z")
 
 
+@lru_cache(maxsize=4096)
 def parse_number(text: str) -> Decimal | None:
     """A number as the Numeric operators read it, or None.
 
@@ -92,6 +93,7 @@ _EPOCH_START = datetime(1970, 1, 1, tzinfo=UTC)
 _MICRO = timedelta(microseconds=1)
 
 
+@lru_cache(maxsize=4096)
 def parse_date(text: str) -> int | None:
     """A date as the Date operators read it, in microseconds since the epoch, or None.
 
@@ -141,6 +143,7 @@ def parse_bool(text: str) -> bool | None:
     return True if lowered == "true" else False if lowered == "false" else None
 
 
+@lru_cache(maxsize=1024)
 def _binary(text: str) -> bytes | None:
     try:
         return base64.b64decode(text, validate=True)
@@ -154,6 +157,7 @@ Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 
+@lru_cache(maxsize=1024)
 def _network(text: str) -> Network | None:
     if not _CIDR_TEXT.match(text):
         return None
@@ -163,6 +167,7 @@ def _network(text: str) -> Network | None:
         return None
 
 
+@lru_cache(maxsize=4096)
 def _address(text: str) -> Address | None:
     if not _IP_TEXT.match(text):
         return None
