@@ -155,7 +155,10 @@ def _xray_star(ctx: LintContext, i: int, j: int, text: str) -> Finding:
             denied |= {a.full_name for a in acts}
     edit = None
     hint = None
-    if statement.condition or statement.resource != ("*",) or not denied:
+    if ctx.source in catalog.managed_policy_names():
+        advice = "attach it only to principals that administer X-Ray"
+        fix = advice
+    elif statement.condition or statement.resource != ("*",) or not denied:
         advice = "list the actions the task needs, or attach `AWSXrayFullAccess` if it truly needs them all"
         fix = advice
         if not statement.condition and statement.resource == ("*",):
