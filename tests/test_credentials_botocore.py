@@ -56,8 +56,12 @@ class World:
 
     def keys_json(self, role: str) -> dict[str, str]:
         keys = issued_keys(self.account, role)
-        return {"AccessKeyId": keys.access_key_id, "SecretAccessKey": keys.secret_access_key,
-                "Token": keys.session_token, "Expiration": EXPIRATION}
+        return {
+            "AccessKeyId": keys.access_key_id,
+            "SecretAccessKey": keys.secret_access_key,
+            "Token": keys.session_token,
+            "Expiration": EXPIRATION,
+        }
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -92,15 +96,21 @@ class _Handler(BaseHTTPRequestHandler):
             elif self.path == prefix:
                 self._send(200, world.instance_role)
             elif self.path == prefix + world.instance_role:
-                body = {"Code": "Success", "Type": "AWS-HMAC", "LastUpdated": "2020-09-21T00:00:00Z",
-                        **world.keys_json(world.instance_role)}
+                body = {
+                    "Code": "Success",
+                    "Type": "AWS-HMAC",
+                    "LastUpdated": "2020-09-21T00:00:00Z",
+                    **world.keys_json(world.instance_role),
+                }
                 self._send(200, json.dumps(body), "application/json")
             else:
                 self._send(404, "")
             return
         if world.container_role and world.container_path in (None, self.path):
-            body = {**world.keys_json(world.container_role),
-                    "RoleArn": f"arn:aws:iam::{world.account}:role/{world.container_role}"}
+            body = {
+                **world.keys_json(world.container_role),
+                "RoleArn": f"arn:aws:iam::{world.account}:role/{world.container_role}",
+            }
             self._send(200, json.dumps(body), "application/json")
             return
         self._send(404, "")
@@ -159,8 +169,11 @@ def _loopback(host: str) -> bool:
 def sandbox(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A clean process environment, a temporary HOME and a guard against any non-loopback socket."""
     for name in list(os.environ):
-        if name.startswith("AWS_") or name.lower() in ("http_proxy", "https_proxy", "all_proxy", "no_proxy") \
-                or name in ("BOTO_CONFIG",):
+        if (
+            name.startswith("AWS_")
+            or name.lower() in ("http_proxy", "https_proxy", "all_proxy", "no_proxy")
+            or name in ("BOTO_CONFIG",)
+        ):
             monkeypatch.delenv(name)
     home = tmp_path / "home"
     (home / ".aws").mkdir(parents=True)
@@ -216,8 +229,12 @@ class Observed:
     error_code: str | None
 
 
-def run_botocore(environment: Environment, sandbox: Path, stub: tuple[str, ThreadingHTTPServer],
-                 monkeypatch: pytest.MonkeyPatch) -> tuple[Observed, World]:
+def run_botocore(
+    environment: Environment,
+    sandbox: Path,
+    stub: tuple[str, ThreadingHTTPServer],
+    monkeypatch: pytest.MonkeyPatch,
+) -> tuple[Observed, World]:
     """Resolve credentials with real botocore in the sandbox; the stub plays the platform."""
     address, server = stub
     platform = environment.platform
@@ -231,8 +248,10 @@ def run_botocore(environment: Environment, sandbox: Path, stub: tuple[str, Threa
     server.world = world  # type: ignore[attr-defined]
     env = dict(environment.effective_env())
     home = Path(os.environ["HOME"])
-    for var, text, default in (("AWS_SHARED_CREDENTIALS_FILE", environment.credentials_file, "credentials"),
-                               ("AWS_CONFIG_FILE", environment.config_file, "config")):
+    for var, text, default in (
+        ("AWS_SHARED_CREDENTIALS_FILE", environment.credentials_file, "credentials"),
+        ("AWS_CONFIG_FILE", environment.config_file, "config"),
+    ):
         # the model's text is the file the SDK opens: at ~/.aws/NAME, or where the variable points
         path = sandbox / f"file-{default}" if var in env else home / ".aws" / default
         if text is not None:
@@ -322,8 +341,9 @@ def _compare(environment: Environment, observed: Observed, world: World) -> None
 
 
 @pytest.mark.parametrize("data", _cases())
-def test_botocore_agrees_with_the_model(data: dict[str, Any], sandbox: Path, stub: Any,
-                                        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_botocore_agrees_with_the_model(
+    data: dict[str, Any], sandbox: Path, stub: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     environment = _environment(data)
     observed, world = run_botocore(environment, sandbox, stub, monkeypatch)
     _compare(environment, observed, world)
@@ -333,7 +353,8 @@ def _process_env(tmp_path: Path, where: str) -> Environment:
     script = tmp_path / "print_keys.py"
     script.write_text(
         "import json\nprint(json.dumps({'Version': 1, 'AccessKeyId': 'AKIAPROCESSEXAMPLE01',"
-        " 'SecretAccessKey': 'processSecretKeyExampleExampleExampleKEY'}))\n")
+        " 'SecretAccessKey': 'processSecretKeyExampleExampleExampleKEY'}))\n"
+    )
     command = f'"{sys.executable}" "{script}"'
     section = "[profile tools]" if where == "config" else "[tools]"
     text = f"{section}\ncredential_process = {command}\n"
@@ -346,11 +367,18 @@ def _process_env(tmp_path: Path, where: str) -> Environment:
     )
 
 
-@pytest.mark.parametrize("where", [
-    pytest.param("config", id="a credential_process in the config file runs and its keys win"),
-    pytest.param("credentials", id="a credential_process in the credentials file also runs (the files are merged)"),
-])
-def test_credential_process_agrees(where: str, sandbox: Path, stub: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize(
+    "where",
+    [
+        pytest.param("config", id="a credential_process in the config file runs and its keys win"),
+        pytest.param(
+            "credentials", id="a credential_process in the credentials file also runs (the files are merged)"
+        ),
+    ],
+)
+def test_credential_process_agrees(
+    where: str, sandbox: Path, stub: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     environment = _process_env(sandbox, where)
     observed, world = run_botocore(environment, sandbox, stub, monkeypatch)
     assert observed.method == "custom-process"
@@ -358,7 +386,10 @@ def test_credential_process_agrees(where: str, sandbox: Path, stub: Any, monkeyp
 
 
 def test_the_sandbox_refuses_a_real_address(sandbox: Path) -> None:
-    with pytest.raises(AssertionError, match="tried to"), socket.create_connection(("192.0.2.1", 80), timeout=0.1):
+    with (
+        pytest.raises(AssertionError, match="tried to"),
+        socket.create_connection(("192.0.2.1", 80), timeout=0.1),
+    ):
         pass
 
 
@@ -368,8 +399,11 @@ def test_the_sandbox_hides_the_real_environment(sandbox: Path) -> None:
 
 
 def test_an_ecs_task_role_is_served_by_the_stub_and_wins_over_the_instance_role(
-        sandbox: Path, stub: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    environment = Environment(name="ecs", platform=Platform.ecs("app-task-role", instance_role="ecsInstanceRole"))
+    sandbox: Path, stub: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    environment = Environment(
+        name="ecs", platform=Platform.ecs("app-task-role", instance_role="ecsInstanceRole")
+    )
     observed, world = run_botocore(environment, sandbox, stub, monkeypatch)
     assert observed.method == "container-role"
     assert observed.access_key_id == issued_keys(environment.account, "app-task-role").access_key_id

@@ -94,10 +94,12 @@ def identity_for_key(environment: Environment, access_key_id: str) -> Identity:
         (platform.instance_role, "instance", "identity-instance-role"),
         (platform.endpoint_role, "container", "identity-container-role"),
     ]
-    for role, source, key in candidates:
-        if role and issued_keys(environment.account, role).access_key_id == access_key_id:
+    for candidate, source, sentence in candidates:
+        if candidate and issued_keys(environment.account, candidate).access_key_id == access_key_id:
             session = platform.session_name(source)
-            return assumed_identity(environment.account, role, session, facts.say(key, role=role, session=session))
+            return assumed_identity(
+                environment.account, candidate, session, facts.say(sentence, role=candidate, session=session)
+            )
     return Identity(IdentityKind.UNKNOWN, why=facts.say("identity-unknown-key", key=access_key_id))
 
 

@@ -64,6 +64,8 @@ def _config_profile_name(section: str) -> str | None:
 
 
 def _where(error: configparser.Error) -> str:
+    if isinstance(error, configparser.MissingSectionHeaderError):
+        return f"line {error.lineno}"
     if isinstance(error, configparser.ParsingError) and error.errors:
         return f"line {error.errors[0][0]}"
     lineno = getattr(error, "lineno", None)
@@ -104,8 +106,12 @@ def parse_ini(text: str | None, kind: FileKind, source: str) -> IniFile:
         parser.read_string(text, source=source)
     except configparser.Error as error:
         raise XrayKitError(
-            Issue(_where(error), f"the {kind} file is not valid INI: {_what(error)}",
-                  hint="botocore stops with ConfigParseError on this file", source=source)
+            Issue(
+                _where(error),
+                f"the {kind} file is not valid INI: {_what(error)}",
+                hint="botocore stops with ConfigParseError on this file",
+                source=source,
+            )
         ) from None
     profiles: dict[str, dict[str, str]] = {}
     ignored: list[str] = []

@@ -86,7 +86,7 @@ def _platform(value: Any, issues: list[Issue]) -> Platform:
     if kind not in kinds:
         issues.append(Issue("platform.kind", f"`{kind}` is not a platform", hint=did_you_mean(str(kind), kinds)))
         return Platform.laptop()
-    allowed = tuple(facts.platforms()["platforms"][kind]["fields"]) + ("kind", "imds_reachable", "container_role")
+    allowed = (*facts.platforms()["platforms"][kind]["fields"], "kind", "imds_reachable", "container_role")
     _unknown(value, allowed, "platform", issues)
     given = {k: v for k, v in value.items() if k != "kind" and k in allowed}
     types = {f.name: f.type for f in fields(Platform)}

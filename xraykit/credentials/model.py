@@ -198,14 +198,16 @@ class Platform:
         if self.kind is PlatformKind.LAMBDA:
             role = self.execution_role or "my-function-role"
             keys = issued_keys(account, role)
-            env.update({
-                "AWS_ACCESS_KEY_ID": keys.access_key_id,
-                "AWS_ACCESS_KEY": keys.access_key_id,
-                "AWS_SECRET_ACCESS_KEY": keys.secret_access_key,
-                "AWS_SESSION_TOKEN": keys.session_token,
-                "AWS_LAMBDA_FUNCTION_NAME": self.function_name or "my-function",
-                "AWS_EXECUTION_ENV": "AWS_Lambda_python3.12",
-            })
+            env.update(
+                {
+                    "AWS_ACCESS_KEY_ID": keys.access_key_id,
+                    "AWS_ACCESS_KEY": keys.access_key_id,
+                    "AWS_SECRET_ACCESS_KEY": keys.secret_access_key,
+                    "AWS_SESSION_TOKEN": keys.session_token,
+                    "AWS_LAMBDA_FUNCTION_NAME": self.function_name or "my-function",
+                    "AWS_EXECUTION_ENV": "AWS_Lambda_python3.12",
+                }
+            )
             if self.region:
                 env["AWS_REGION"] = self.region
                 env["AWS_DEFAULT_REGION"] = self.region

@@ -25,6 +25,9 @@ _ROW_STYLE = {
 }
 
 
+_MARK = {True: "allowed", False: "DENIED", None: "unknown"}
+
+
 def _result_line(r: Resolution) -> str:
     if r.error:
         return f"error {r.error_code}: {r.error}"
@@ -82,25 +85,35 @@ def resolution_html(r: Resolution) -> str:
     keys = _keys_line(r)
     if keys:
         facts.append(("keys", keys))
-    facts += [("profile", f"{r.profile}: {r.profile_why}"), ("region", f"{r.region or '(none)'}: {r.region_why}")]
+    facts += [
+        ("profile", f"{r.profile}: {r.profile_why}"),
+        ("region", f"{r.region or '(none)'}: {r.region_why}"),
+    ]
     rows = "".join(f"<tr><th style='text-align:left'>{e(k)}</th><td>{e(v)}</td></tr>" for k, v in facts)
     chain = ""
     if r.chain:
         items = "".join(
-            f"<li><code>{e(s.role_arn)}</code> as <code>{e(s.session_name)}</code>, called with {e(s.source)}</li>"
-            for s in r.chain)
+            f"<li><code>{e(s.role_arn)}</code> as <code>{e(s.session_name)}</code>, "
+            f"called with {e(s.source)}</li>"
+            for s in r.chain
+        )
         chain = f"<p>assume-role chain</p><ol>{items}</ol>"
     body = "".join(
         f"<tr style='{_ROW_STYLE[a.outcome]}'><td>{n}</td><td><code>{e(a.provider)}</code></td>"
         f"<td>{e(a.label)}</td><td>{e(a.outcome.value)}</td>"
         f"<td>{'' if a.outcome is Outcome.NOT_REACHED else e(a.why)}</td></tr>"
-        for n, a in enumerate(r.attempts, 1))
-    table = ("<table><thead><tr><th>#</th><th>source</th><th></th><th>outcome</th><th>why</th></tr></thead>"
-             f"<tbody>{body}</tbody></table>")
+        for n, a in enumerate(r.attempts, 1)
+    )
+    table = (
+        "<table><thead><tr><th>#</th><th>source</th><th></th><th>outcome</th><th>why</th></tr></thead>"
+        f"<tbody>{body}</tbody></table>"
+    )
     notes = "".join(f"<li>{e(note)}</li>" for note in r.notes)
     notes_html = f"<p>notes</p><ul>{notes}</ul>" if notes else ""
-    return (f"<div class='xraykit-credentials'><h4>{e(r.resolver)}: {e(r.environment)}</h4>"
-            f"<table>{rows}</table>{chain}{table}{notes_html}</div>")
+    return (
+        f"<div class='xraykit-credentials'><h4>{e(r.resolver)}: {e(r.environment)}</h4>"
+        f"<table>{rows}</table>{chain}{table}{notes_html}</div>"
+    )
 
 
 def verdict_text(v: DaemonVerdict) -> str:
@@ -108,7 +121,7 @@ def verdict_text(v: DaemonVerdict) -> str:
     who = v.principal or "(no identity)"
     lines = [f"daemon permissions for {who}: {v.summary}"]
     for check in v.checks:
-        mark = {True: "allowed", False: "DENIED", None: "unknown"}[check.allowed]
+        mark = _MARK[check.allowed]
         lines.append(f"  {check.action:<38} {mark:<8} {check.decision}".rstrip())
     return "\n".join(lines)
 
@@ -118,7 +131,10 @@ def verdict_html(v: DaemonVerdict) -> str:
     e = escape
     rows = "".join(
         f"<tr style='{'' if c.allowed else 'background:#f8d7da'}'><td><code>{e(c.action)}</code></td>"
-        f"<td>{e({True: 'allowed', False: 'denied', None: 'unknown'}[c.allowed])}</td><td>{e(c.decision)}</td></tr>"
-        for c in v.checks)
-    return (f"<div class='xraykit-daemon-verdict'><p>daemon permissions for <code>{e(v.principal or '')}</code>: "
-            f"{e(v.summary)}</p><table>{rows}</table></div>")
+        f"<td>{e(_MARK[c.allowed].lower())}</td><td>{e(c.decision)}</td></tr>"
+        for c in v.checks
+    )
+    return (
+        f"<div class='xraykit-daemon-verdict'><p>daemon permissions for <code>{e(v.principal or '')}</code>: "
+        f"{e(v.summary)}</p><table>{rows}</table></div>"
+    )

@@ -51,7 +51,12 @@ class Attempt:
 
     def to_dict(self) -> dict[str, str]:
         """A JSON-ready form."""
-        return {"provider": self.provider, "label": self.label, "outcome": self.outcome.value, "why": self.why}
+        return {
+            "provider": self.provider,
+            "label": self.label,
+            "outcome": self.outcome.value,
+            "why": self.why,
+        }
 
 
 @dataclass(frozen=True)
@@ -73,8 +78,12 @@ class Step:
 
     def to_dict(self) -> dict[str, str | None]:
         """A JSON-ready form."""
-        return {"role_arn": self.role_arn, "session_name": self.session_name, "source": self.source,
-                "caller_access_key_id": self.caller_access_key_id}
+        return {
+            "role_arn": self.role_arn,
+            "session_name": self.session_name,
+            "source": self.source,
+            "caller_access_key_id": self.caller_access_key_id,
+        }
 
 
 @dataclass(frozen=True)
@@ -104,8 +113,14 @@ class Identity:
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready form."""
-        return {"kind": self.kind.value, "arn": self.arn, "iam_arn": self.iam_arn,
-                "account": self.account, "session_name": self.session_name, "why": self.why}
+        return {
+            "kind": self.kind.value,
+            "arn": self.arn,
+            "iam_arn": self.iam_arn,
+            "account": self.account,
+            "session_name": self.session_name,
+            "why": self.why,
+        }
 
 
 UNKNOWN = Identity(IdentityKind.UNKNOWN)

@@ -18,11 +18,19 @@ from typing import Any
 
 from xraykit.credentials import facts
 from xraykit.credentials.common import (
-    Found, Stop, finish, identity_for_key, is_loopback_host, not_reached, role_session, typo_notes, url_host,
+    Found,
+    Stop,
+    finish,
+    identity_for_key,
+    is_loopback_host,
+    not_reached,
+    role_session,
+    typo_notes,
+    url_host,
 )
 from xraykit.credentials.ini import IniFile, merged_profiles
 from xraykit.credentials.model import Environment, PlatformKind, issued_keys
-from xraykit.credentials.resolution import Attempt, Outcome, Resolution, Step
+from xraykit.credentials.resolution import Attempt, Identity, IdentityKind, Outcome, Resolution, Step
 
 __all__ = ["resolve_sdk"]
 
@@ -68,9 +76,18 @@ class _Botocore:
             # botocore looks the profile up before any provider runs
             stop = Stop("ProfileNotFound", facts.say("profile-not-found", profile=profile))
             not_reached(attempts, providers)
-            return finish(resolver=resolver, environment=self.environment, attempts=attempts, winner=None,
-                          stop=("", stop), profile=profile, profile_why=profile_why, region=None,
-                          region_why=facts.say("region-profile-missing"), notes=self.notes)
+            return finish(
+                resolver=resolver,
+                environment=self.environment,
+                attempts=attempts,
+                winner=None,
+                stop=("", stop),
+                profile=profile,
+                profile_why=profile_why,
+                region=None,
+                region_why=facts.say("region-profile-missing"),
+                notes=self.notes,
+            )
         region, region_why = self._region(profile)
         if region is None and self.platform.imds_answers:
             self.notes.append(facts.say("note-botocore-no-imds-region"))
@@ -83,18 +100,27 @@ class _Botocore:
             except Stop as stop:
                 attempts.append(Attempt(method, label, Outcome.FAILED, stop.message))
                 stopped = (method, stop)
-                not_reached(attempts, providers[index + 1:])
+                not_reached(attempts, providers[index + 1 :])
                 break
             if isinstance(result, Found):
                 attempts.append(Attempt(method, label, Outcome.WON, result.why))
                 winner = (method, result)
-                not_reached(attempts, providers[index + 1:])
+                not_reached(attempts, providers[index + 1 :])
                 break
             attempts.append(Attempt(method, label, Outcome.SKIPPED, result))
-        return finish(resolver=resolver, environment=self.environment, attempts=attempts, winner=winner,
-                      stop=stopped, profile=profile, profile_why=profile_why, region=region,
-                      region_why=region_why, notes=self.notes,
-                      extra_error=None if winner or stopped else ("NoCredentialsError", facts.say("no-credentials")))
+        return finish(
+            resolver=resolver,
+            environment=self.environment,
+            attempts=attempts,
+            winner=winner,
+            stop=stopped,
+            profile=profile,
+            profile_why=profile_why,
+            region=region,
+            region_why=region_why,
+            notes=self.notes,
+            extra_error=None if winner or stopped else ("NoCredentialsError", facts.say("no-credentials")),
+        )
 
     # ---------------------------------------------------------------- profile and region
     def _profile(self) -> tuple[str, str]:
@@ -103,7 +129,9 @@ class _Botocore:
         both = chosen and self.env.get(profile_var) and self.env[profile_var] != chosen
         if chosen:
             if both:
-                self.notes.append(facts.say("note-default-profile-wins", default=chosen, other=self.env[profile_var]))
+                self.notes.append(
+                    facts.say("note-default-profile-wins", default=chosen, other=self.env[profile_var])
+                )
             return chosen, facts.say("profile-from-var", var=default_var, profile=chosen)
         chosen = self.env.get(profile_var) or None
         if chosen:
@@ -143,10 +171,13 @@ class _Botocore:
         secret = self.env.get("AWS_SECRET_ACCESS_KEY", "")
         if not secret:
             raise Stop("PartialCredentialsError", facts.say("env-partial", missing="AWS_SECRET_ACCESS_KEY"))
-        token = next((self.env[v] for v in ("AWS_SECURITY_TOKEN", "AWS_SESSION_TOKEN") if self.env.get(v)), None)
+        token = next(
+            (self.env[v] for v in ("AWS_SECURITY_TOKEN", "AWS_SESSION_TOKEN") if self.env.get(v)), None
+        )
         origin = self.environment.env_origin("AWS_ACCESS_KEY_ID")
-        why = facts.say("env-won-platform" if origin == "platform" else "env-won",
-                        platform=self.platform.facts["label"])
+        why = facts.say(
+            "env-won-platform" if origin == "platform" else "env-won", platform=self.platform.facts["label"]
+        )
         return Found(key, secret, token, identity_for_key(self.environment, key), why)
 
     def _p_assume_role(self, profile: str) -> Found | str:
@@ -174,7 +205,10 @@ class _Botocore:
             visited.append(source_profile)
             source = self._from_source_profile(source_profile, visited)
             source_text = facts.say("step-source-profile", profile=source_profile, keys=source.described)
-        session = config.get("role_session_name") or f"{self.facts['assume_role_session_prefix']}{self.environment.clock}"
+        session = (
+            config.get("role_session_name")
+            or f"{self.facts['assume_role_session_prefix']}{self.environment.clock}"
+        )
         why = facts.say("assume-won", role=role_arn, session=session, profile=profile)
         keys, identity = role_session(self.environment, role_arn, session, why)
         chain = (*source.chain, Step(role_arn, session, source_text, source.access_key_id))
@@ -182,7 +216,10 @@ class _Botocore:
 
     def _check_source_profile(self, parent: str, source_profile: str, visited: list[str]) -> None:
         if source_profile not in self.full:
-            raise Stop("InvalidConfigError", facts.say("assume-source-missing", profile=parent, source=source_profile))
+            raise Stop(
+                "InvalidConfigError",
+                facts.say("assume-source-missing", profile=parent, source=source_profile),
+            )
         if source_profile not in visited:
             return
         # a profile may name itself as source_profile to use its own static keys
@@ -196,8 +233,11 @@ class _Botocore:
         if static or not assume:
             for method in self.facts["profile_providers"]:
                 provider: Callable[..., Found | str] = getattr(self, "_p_" + method.replace("-", "_"))
-                result = provider(source_profile, env_vars=False) if method.startswith("assume") \
+                result = (
+                    provider(source_profile, env_vars=False)
+                    if method.startswith("assume")
                     else provider(source_profile)
+                )
                 if isinstance(result, Found):
                     return result
             raise Stop("InvalidConfigError", facts.say("assume-source-empty", profile=source_profile))
@@ -205,13 +245,20 @@ class _Botocore:
 
     def _credential_source(self, profile: str, name: str) -> Found:
         sources: Mapping[str, Callable[[str], Found | str]] = {
-            "Environment": self._p_env, "Ec2InstanceMetadata": self._p_iam_role, "EcsContainer": self._p_container_role,
+            "Environment": self._p_env,
+            "Ec2InstanceMetadata": self._p_iam_role,
+            "EcsContainer": self._p_container_role,
         }
         if name not in sources:
-            raise Stop("InvalidConfigError", facts.say("assume-bad-credential-source", profile=profile, source=name))
+            raise Stop(
+                "InvalidConfigError", facts.say("assume-bad-credential-source", profile=profile, source=name)
+            )
         result = sources[name](profile)
         if not isinstance(result, Found):
-            raise Stop("CredentialRetrievalError", facts.say("assume-credential-source-empty", source=name, why=result))
+            raise Stop(
+                "CredentialRetrievalError",
+                facts.say("assume-credential-source-empty", source=name, why=result),
+            )
         return result
 
     def _p_assume_role_with_web_identity(self, profile: str, env_vars: bool = True) -> Found | str:
@@ -228,8 +275,10 @@ class _Botocore:
         role_arn = get("role_arn", "AWS_ROLE_ARN")
         if not role_arn:
             raise Stop("InvalidConfigError", facts.say("web-identity-no-role"))
-        session = get("role_session_name", "AWS_ROLE_SESSION_NAME") or \
-            f"{self.facts['assume_role_session_prefix']}{self.environment.clock}"
+        session = (
+            get("role_session_name", "AWS_ROLE_SESSION_NAME")
+            or f"{self.facts['assume_role_session_prefix']}{self.environment.clock}"
+        )
         why = facts.say("web-identity-won", role=role_arn, token=token_file, session=session)
         keys, identity = role_session(self.environment, role_arn, session, why)
         step = Step(role_arn, session, facts.say("step-web-identity", token=token_file))
@@ -273,17 +322,25 @@ class _Botocore:
         return facts.say("legacy-boto-file")
 
     def _p_container_role(self, profile: str) -> Found | str:
-        relative_var, full_var = "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_CONTAINER_CREDENTIALS_FULL_URI"
+        relative_var, full_var = (
+            "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+            "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+        )
         role = self.platform.endpoint_role
         if relative_var in self.env:  # botocore tests presence, not value
             url = f"http://{self.facts['container_host']}{self.env[relative_var]}"
             served = role is not None and (
                 self.platform.kind is not PlatformKind.ECS
-                or self.env[relative_var] == self.platform.facts["relative_uri"])
+                or self.env[relative_var] == self.platform.facts["relative_uri"]
+            )
         elif full_var in self.env:
             url = self.env[full_var]
             scheme, host = url_host(url)
-            if scheme != "https" and not is_loopback_host(host) and host not in self.facts["container_full_uri_hosts"]:
+            if (
+                scheme != "https"
+                and not is_loopback_host(host)
+                and host not in self.facts["container_full_uri_hosts"]
+            ):
                 raise Stop("ValueError", facts.say("container-bad-host", url=url))
             served = role is not None
         else:
@@ -324,9 +381,11 @@ class _Botocore:
         key = section["aws_access_key_id"]
         token = section.get("aws_security_token", section.get("aws_session_token"))
         why = facts.say("file-won", where=where, profile=profile)
-        return Found(key, section["aws_secret_access_key"], token, identity_for_key(self.environment, key), why)
+        return Found(
+            key, section["aws_secret_access_key"], token, identity_for_key(self.environment, key), why
+        )
 
     def _unmodelled(self, why: str) -> Found:
-        from xraykit.credentials.resolution import Identity, IdentityKind
-
-        return Found(None, None, None, Identity(IdentityKind.UNKNOWN, why=facts.say("identity-unmodelled")), why)
+        return Found(
+            None, None, None, Identity(IdentityKind.UNKNOWN, why=facts.say("identity-unmodelled")), why
+        )

@@ -91,7 +91,9 @@ class DaemonVerdict:
             "allowed": self.allowed,
             "missing": list(self.missing),
             "summary": self.summary,
-            "checks": [{"action": c.action, "allowed": c.allowed, "decision": c.decision} for c in self.checks],
+            "checks": [
+                {"action": c.action, "allowed": c.allowed, "decision": c.decision} for c in self.checks
+            ],
         }
 
 
@@ -99,15 +101,22 @@ Decide = Callable[[str, str], bool]
 
 
 def _engine_decide(
-    policies_for_identity: Callable[[str], list[dict[str, Any]]], iam_arn: str, context: Mapping[str, Any] | None,
+    policies_for_identity: Callable[[str], list[dict[str, Any]]],
+    iam_arn: str,
+    context: Mapping[str, Any] | None,
 ) -> Callable[[str, str], tuple[bool, str]]:
     from xraykit.engine import simulate  # the simulator is heavy: load it only when asked
 
     policies = policies_for_identity(iam_arn)
 
     def decide(principal: str, action: str) -> tuple[bool, str]:
-        evaluation = simulate(identity_policies=policies, principal=principal, action=action, resource="*",
-                              context=dict(context or {}))
+        evaluation = simulate(
+            identity_policies=policies,
+            principal=principal,
+            action=action,
+            resource="*",
+            context=dict(context or {}),
+        )
         return bool(evaluation.allowed), str(evaluation.decision)
 
     return decide
@@ -144,16 +153,22 @@ def daemon_verdict(
         return DaemonVerdict(None, None, tuple(ActionCheck(a, None, reason) for a in actions), reason)
     if identity.kind is IdentityKind.UNKNOWN or identity.arn is None or identity.iam_arn is None:
         reason = facts.say("verdict-unknown-identity")
-        return DaemonVerdict(identity.arn, identity.iam_arn, tuple(ActionCheck(a, None, reason) for a in actions),
-                             reason)
+        return DaemonVerdict(
+            identity.arn, identity.iam_arn, tuple(ActionCheck(a, None, reason) for a in actions), reason
+        )
     if decide is not None:
-        checks = tuple(ActionCheck(a, ok, "Allowed" if ok else "ImplicitlyDenied")
-                       for a in actions for ok in [bool(decide(identity.arn, a))])
+        checks = tuple(
+            ActionCheck(a, ok, "Allowed" if ok else "ImplicitlyDenied")
+            for a in actions
+            for ok in [bool(decide(identity.arn, a))]
+        )
     elif policies_for_identity is not None:
         ask = _engine_decide(policies_for_identity, identity.iam_arn, context)
         checks = tuple(ActionCheck(a, *ask(identity.arn, a)) for a in actions)
     else:
         raise TypeError("daemon_verdict needs policies_for_identity or decide")
     denied = [c.action for c in checks if not c.allowed]
-    summary = facts.say("verdict-missing", actions=", ".join(denied)) if denied else facts.say("verdict-allowed")
+    summary = (
+        facts.say("verdict-missing", actions=", ".join(denied)) if denied else facts.say("verdict-allowed")
+    )
     return DaemonVerdict(identity.arn, identity.iam_arn, checks, summary)
