@@ -31,12 +31,21 @@ def register(subparsers: Any) -> None:
         description="Resolve credentials in a virtual environment the way botocore and the X-Ray daemon do.",
     )
     source = parser.add_mutually_exclusive_group()
-    source.add_argument("--env-file", metavar="ENV.json", help="a JSON file describing the virtual environment")
-    source.add_argument("--example", metavar="NAME", help="one of the example environments shipped with xraykit")
+    source.add_argument(
+        "--env-file", metavar="ENV.json", help="a JSON file describing the virtual environment"
+    )
+    source.add_argument(
+        "--example", metavar="NAME", help="one of the example environments shipped with xraykit"
+    )
     source.add_argument("--list-examples", action="store_true", help="list the example environments")
-    parser.add_argument("--daemon-args", metavar="FLAGS",
-                        help="the daemon's flags, e.g. \"-o -n us-east-2 -r ROLE_ARN\" (overrides the file's)")
-    parser.add_argument("--daemon-version", metavar="VERSION", help="3.2.0, 3.3.0, 3.3.15 or 3.6 (default 3.6)")
+    parser.add_argument(
+        "--daemon-args",
+        metavar="FLAGS",
+        help="the daemon's flags, e.g. \"-o -n us-east-2 -r ROLE_ARN\" (overrides the file's)",
+    )
+    parser.add_argument(
+        "--daemon-version", metavar="VERSION", help="3.2.0, 3.3.0, 3.3.15 or 3.6 (default 3.6)"
+    )
     parser.add_argument("--only", choices=("sdk", "daemon"), help="show only one resolver")
     parser.add_argument("--json", action="store_true", help="print JSON instead of text")
     parser.set_defaults(func=_run)
@@ -45,7 +54,14 @@ def register(subparsers: Any) -> None:
 def _run(args: Any) -> int:
     from dataclasses import replace
 
-    from xraykit.credentials import DaemonOptions, example, examples, load_environment, resolve_daemon, resolve_sdk
+    from xraykit.credentials import (
+        DaemonOptions,
+        example,
+        examples,
+        load_environment,
+        resolve_daemon,
+        resolve_sdk,
+    )
     from xraykit.errors import Issue, XrayKitError
 
     if args.list_examples:
@@ -57,8 +73,13 @@ def _run(args: Any) -> int:
     elif args.example:
         environment, options = example(args.example)
     else:
-        raise XrayKitError(Issue("", "give an environment with `--env-file` or `--example`",
-                                 hint="`xraykit credentials --list-examples` lists the examples"))
+        raise XrayKitError(
+            Issue(
+                "",
+                "give an environment with `--env-file` or `--example`",
+                hint="`xraykit credentials --list-examples` lists the examples",
+            )
+        )
     if args.daemon_args is not None:
         options = DaemonOptions.from_args(args.daemon_args)
     options = options or DaemonOptions()
@@ -70,8 +91,11 @@ def _run(args: Any) -> int:
     if args.only != "sdk":
         results["daemon"] = resolve_daemon(environment, options)
     if args.json:
-        out: dict[str, Any] = {"environment": environment.to_dict(), "daemon_args": options.to_args(),
-                               "daemon_version": options.version}
+        out: dict[str, Any] = {
+            "environment": environment.to_dict(),
+            "daemon_args": options.to_args(),
+            "daemon_version": options.version,
+        }
         out.update({name: r.to_dict() for name, r in results.items()})
         print(json.dumps(out, indent=2, ensure_ascii=False))
     else:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from xraykit.credentials import facts
@@ -14,8 +14,14 @@ from xraykit.credentials.secrets import mask
 from xraykit.errors import closest
 
 __all__ = [
-    "Found", "Stop", "assumed_identity", "finish", "identity_for_key", "is_loopback_host",
-    "role_account", "typo_notes",
+    "Found",
+    "Stop",
+    "assumed_identity",
+    "finish",
+    "identity_for_key",
+    "is_loopback_host",
+    "role_account",
+    "typo_notes",
 ]
 
 _ROLE_ARN = re.compile(r"^arn:(?P<partition>aws[a-z-]*):iam::(?P<account>\d{12}):role/(?P<path>.+)$")
@@ -26,8 +32,8 @@ class Found:
     """Credentials a source produced (the secret parts are masked on the way into a Resolution)."""
 
     access_key_id: str | None
-    secret_access_key: str | None
-    session_token: str | None
+    secret_access_key: str | None = field(repr=False)
+    session_token: str | None = field(repr=False)
     identity: Identity
     why: str
     chain: tuple[Step, ...] = ()
@@ -66,7 +72,9 @@ def assumed_identity(account: str, role: str, session: str, why: str, partition:
     )
 
 
-def role_session(environment: Environment, role_arn: str, session: str, why: str) -> tuple[IssuedKeys, Identity]:
+def role_session(
+    environment: Environment, role_arn: str, session: str, why: str
+) -> tuple[IssuedKeys, Identity]:
     """The keys and identity STS would return for AssumeRole of ``role_arn`` as ``session``."""
     match = _ROLE_ARN.match(role_arn)
     account = match["account"] if match else environment.account
@@ -83,14 +91,26 @@ def identity_for_key(environment: Environment, access_key_id: str) -> Identity:
             _, _, rest = arn.partition(":assumed-role/")
             role, _, session = rest.partition("/")
             account = arn.split(":")[4]
-            return assumed_identity(account, role, session, facts.say("identity-key-table-role", key=access_key_id))
-        kind = IdentityKind.IAM_USER if ":user/" in arn else IdentityKind.ROOT if arn.endswith(":root") \
+            return assumed_identity(
+                account, role, session, facts.say("identity-key-table-role", key=access_key_id)
+            )
+        kind = (
+            IdentityKind.IAM_USER
+            if ":user/" in arn
+            else IdentityKind.ROOT
+            if arn.endswith(":root")
             else IdentityKind.UNKNOWN
-        return Identity(kind, arn=arn, iam_arn=arn, why=facts.say("identity-key-table-user", key=access_key_id))
+        )
+        return Identity(
+            kind, arn=arn, iam_arn=arn, why=facts.say("identity-key-table-user", key=access_key_id)
+        )
     platform = environment.platform
     candidates: list[tuple[str | None, str, str]] = [
-        (platform.execution_role if platform.kind is PlatformKind.LAMBDA else None, "lambda",
-         "identity-lambda-role"),
+        (
+            platform.execution_role if platform.kind is PlatformKind.LAMBDA else None,
+            "lambda",
+            "identity-lambda-role",
+        ),
         (platform.instance_role, "instance", "identity-instance-role"),
         (platform.endpoint_role, "container", "identity-container-role"),
     ]
@@ -122,7 +142,11 @@ def typo_notes(env: dict[str, str]) -> list[str]:
     known = list(facts.platforms()["known_env"])
     notes = []
     for name in env:
-        if name.startswith("AWS_") and name not in known and not name.startswith(("AWS_LAMBDA_", "AWS_XRAY_")):
+        if (
+            name.startswith("AWS_")
+            and name not in known
+            and not name.startswith(("AWS_LAMBDA_", "AWS_XRAY_"))
+        ):
             hits = closest(name, known, n=1, cutoff=0.85)
             if hits:
                 notes.append(facts.say("note-env-typo", name=name, hint=hits[0]))

@@ -63,8 +63,24 @@ class DaemonOptions:
         words = shlex.split(args) if isinstance(args, str) else list(args)
         values: dict[str, Any] = {}
         flags = {"-r": "role_arn", "--role-arn": "role_arn", "-n": "region", "--region": "region"}
-        ignored = {"-b", "--bind", "-t", "--bind-tcp", "-c", "--config", "-f", "--log-file", "-l", "--log-level",
-                   "-m", "--buffer-memory", "-a", "--resource-arn", "-p", "--proxy-address"}
+        ignored = {
+            "-b",
+            "--bind",
+            "-t",
+            "--bind-tcp",
+            "-c",
+            "--config",
+            "-f",
+            "--log-file",
+            "-l",
+            "--log-level",
+            "-m",
+            "--buffer-memory",
+            "-a",
+            "--resource-arn",
+            "-p",
+            "--proxy-address",
+        }
         i = 0
         while i < len(words):
             word = words[i]
@@ -81,8 +97,11 @@ class DaemonOptions:
                     values[flags[name]] = inline
             else:
                 known = sorted({*flags, *ignored, "-o", "--local-mode"})
-                raise XrayKitError(Issue("daemon_args", f"`{word}` is not an X-Ray daemon flag",
-                                         hint=did_you_mean(name, known)))
+                raise XrayKitError(
+                    Issue(
+                        "daemon_args", f"`{word}` is not an X-Ray daemon flag", hint=did_you_mean(name, known)
+                    )
+                )
             i += 1
         return cls(version=version or cls.version, **values)
 
@@ -114,8 +133,13 @@ def resolve_daemon(environment: Environment, options: DaemonOptions | None = Non
     options = options or DaemonOptions()
     versions: dict[str, Any] = facts.chains()["daemon"]["versions"]
     if options.version not in versions:
-        raise XrayKitError(Issue("version", f"`{options.version}` is not a known X-Ray daemon release line",
-                                 hint=did_you_mean(options.version, list(versions))))
+        raise XrayKitError(
+            Issue(
+                "version",
+                f"`{options.version}` is not a known X-Ray daemon release line",
+                hint=did_you_mean(options.version, list(versions)),
+            )
+        )
     return _Daemon(environment, options, versions[options.version]).run()
 
 
@@ -144,9 +168,19 @@ class _Daemon(GoChain):
             extra = ("NoCredentialProviders", facts.say("no-credentials-go"))
         if region_error is not None and stop is None:
             extra = ("NoRegion", region_error)
-        return finish(resolver=self.version["label"], environment=self.environment, attempts=self.attempts,
-                      winner=winner, stop=stop, profile=profile, profile_why=profile_why, region=region,
-                      region_why=region_why, notes=self.notes, extra_error=extra)
+        return finish(
+            resolver=self.version["label"],
+            environment=self.environment,
+            attempts=self.attempts,
+            winner=winner,
+            stop=stop,
+            profile=profile,
+            profile_why=profile_why,
+            region=region,
+            region_why=region_why,
+            notes=self.notes,
+            extra_error=extra,
+        )
 
     def _region(self, profile: str) -> tuple[str | None, str, str | None]:
         if not self.options.region and self.env.get("AWS_REGION"):
@@ -154,11 +188,18 @@ class _Daemon(GoChain):
         if self.options.region:
             return self.options.region, facts.say("daemon-region-flag"), None
         if not self.options.local_mode:
-            if self.version["region_ecs_metadata_file"] and self.env.get("ECS_ENABLE_CONTAINER_METADATA") == "true" \
-                    and self.platform.kind is PlatformKind.ECS and self.platform.region:
+            if (
+                self.version["region_ecs_metadata_file"]
+                and self.env.get("ECS_ENABLE_CONTAINER_METADATA") == "true"
+                and self.platform.kind is PlatformKind.ECS
+                and self.platform.region
+            ):
                 return self.platform.region, facts.say("daemon-region-ecs-file"), None
-            if self.platform.imds_answers and self.env.get("AWS_EC2_METADATA_DISABLED", "").lower() != "true" \
-                    and self.platform.region:
+            if (
+                self.platform.imds_answers
+                and self.env.get("AWS_EC2_METADATA_DISABLED", "").lower() != "true"
+                and self.platform.region
+            ):
                 return self.platform.region, facts.say("daemon-region-imds"), None
             return None, facts.say("region-none"), facts.say("daemon-no-region")
         if self.version["region_local_session"]:
@@ -188,6 +229,12 @@ class _Daemon(GoChain):
         keys, identity = role_session(self.environment, role_arn, session, why)
         step = Step(role_arn, session, facts.say("step-keys", keys=base[1].described), base[1].access_key_id)
         self.attempts.append(Attempt("daemon-role-arn", label("daemon-role-arn"), Outcome.WON, why))
-        found = Found(keys.access_key_id, keys.secret_access_key, keys.session_token, identity, why,
-                      (*base[1].chain, step))
+        found = Found(
+            keys.access_key_id,
+            keys.secret_access_key,
+            keys.session_token,
+            identity,
+            why,
+            (*base[1].chain, step),
+        )
         return "daemon-role-arn", found

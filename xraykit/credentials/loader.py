@@ -33,8 +33,19 @@ from xraykit.errors import Issue, XrayKitError, did_you_mean
 
 __all__ = ["environment_from_dict", "example", "examples", "load_environment"]
 
-_TOP = ("name", "platform", "env", "credentials_file", "config_file", "access_keys", "processes", "account",
-        "clock", "daemon", "description")
+_TOP = (
+    "name",
+    "platform",
+    "env",
+    "credentials_file",
+    "config_file",
+    "access_keys",
+    "processes",
+    "account",
+    "clock",
+    "daemon",
+    "description",
+)
 _DAEMON = ("role_arn", "local_mode", "region", "version")
 _ARN = re.compile(r"^arn:aws[a-z-]*:(iam|sts)::\d{12}:\S+$")
 
@@ -61,8 +72,13 @@ def _str_map(value: Any, path: str, issues: list[Issue]) -> dict[str, str]:
         if isinstance(item, str):
             out[key] = item
         else:
-            issues.append(Issue(f"{path}.{key}", f"expected a string, got `{json.dumps(item)}`",
-                                hint="environment variables are strings: write `\"true\"`, not `true`"))
+            issues.append(
+                Issue(
+                    f"{path}.{key}",
+                    f"expected a string, got `{json.dumps(item)}`",
+                    hint='environment variables are strings: write `"true"`, not `true`',
+                )
+            )
     return out
 
 
@@ -84,7 +100,9 @@ def _platform(value: Any, issues: list[Issue]) -> Platform:
     kinds = [k.value for k in PlatformKind]
     kind = value.get("kind", "laptop")
     if kind not in kinds:
-        issues.append(Issue("platform.kind", f"`{kind}` is not a platform", hint=did_you_mean(str(kind), kinds)))
+        issues.append(
+            Issue("platform.kind", f"`{kind}` is not a platform", hint=did_you_mean(str(kind), kinds))
+        )
         return Platform.laptop()
     allowed = (*facts.platforms()["platforms"][kind]["fields"], "kind", "imds_reachable", "container_role")
     _unknown(value, allowed, "platform", issues)
@@ -93,7 +111,9 @@ def _platform(value: Any, issues: list[Issue]) -> Platform:
     for key, item in given.items():
         wanted = bool if "bool" in str(types[key]) else str
         if item is not None and not isinstance(item, wanted):
-            issues.append(Issue(f"platform.{key}", f"expected {'true or false' if wanted is bool else 'a string'}"))
+            issues.append(
+                Issue(f"platform.{key}", f"expected {'true or false' if wanted is bool else 'a string'}")
+            )
     return Platform.of(kind, **given)
 
 
@@ -113,11 +133,20 @@ def _daemon(value: Any, issues: list[Issue]) -> DaemonOptions | None:
     versions = list(facts.chains()["daemon"]["versions"])
     version = str(value.get("version", facts.chains()["daemon"]["default_version"]))
     if version not in versions:
-        issues.append(Issue("daemon.version", f"`{version}` is not a known X-Ray daemon release line",
-                            hint=did_you_mean(version, versions)))
+        issues.append(
+            Issue(
+                "daemon.version",
+                f"`{version}` is not a known X-Ray daemon release line",
+                hint=did_you_mean(version, versions),
+            )
+        )
         version = versions[-1]
-    return DaemonOptions(role_arn=value.get("role_arn"), local_mode=bool(value.get("local_mode", False)),
-                         region=value.get("region"), version=version)
+    return DaemonOptions(
+        role_arn=value.get("role_arn"),
+        local_mode=bool(value.get("local_mode", False)),
+        region=value.get("region"),
+        version=version,
+    )
 
 
 def environment_from_dict(data: Any, source: str | None = None) -> tuple[Environment, DaemonOptions | None]:
@@ -143,8 +172,13 @@ def environment_from_dict(data: Any, source: str | None = None) -> tuple[Environ
     access_keys = _str_map(data.get("access_keys"), "access_keys", issues)
     for key, arn in access_keys.items():
         if not _ARN.match(arn):
-            issues.append(Issue(f"access_keys.{key}", f"`{arn}` is not an IAM user, role session or root ARN",
-                                hint="e.g. `arn:aws:iam::123456789012:user/alice`"))
+            issues.append(
+                Issue(
+                    f"access_keys.{key}",
+                    f"`{arn}` is not an IAM user, role session or root ARN",
+                    hint="e.g. `arn:aws:iam::123456789012:user/alice`",
+                )
+            )
     environment = Environment(
         name=str(data.get("name", source or "an environment")),
         env=env,
@@ -188,7 +222,9 @@ def load_environment(path: str | Path) -> tuple[Environment, DaemonOptions | Non
     except OSError as error:
         raise XrayKitError(Issue("", f"cannot read `{path}`: {error.strerror or error}")) from None
     except json.JSONDecodeError as error:
-        raise XrayKitError(Issue(f"line {error.lineno}", f"not JSON: {error.msg.lower()}", source=path.name)) from None
+        raise XrayKitError(
+            Issue(f"line {error.lineno}", f"not JSON: {error.msg.lower()}", source=path.name)
+        ) from None
     return environment_from_dict(data, source=path.name)
 
 
@@ -210,6 +246,12 @@ def example(name: str) -> tuple[Environment, DaemonOptions | None]:
 
     names = examples()
     if name not in names:
-        raise XrayKitError(Issue("example", f"`{name}` is not an example environment", hint=did_you_mean(name, names)))
-    text = resources.files("xraykit").joinpath("data", "credentials", "environments", f"{name}.json").read_text("utf-8")
+        raise XrayKitError(
+            Issue("example", f"`{name}` is not an example environment", hint=did_you_mean(name, names))
+        )
+    text = (
+        resources.files("xraykit")
+        .joinpath("data", "credentials", "environments", f"{name}.json")
+        .read_text("utf-8")
+    )
     return environment_from_dict(json.loads(text), source=f"{name}.json")

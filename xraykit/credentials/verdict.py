@@ -8,7 +8,7 @@ X-Ray SDK sends through its TCP proxy, so the identity it resolved needs all fiv
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -101,7 +101,7 @@ Decide = Callable[[str, str], bool]
 
 
 def _engine_decide(
-    policies_for_identity: Callable[[str], list[dict[str, Any]]],
+    policies_for_identity: Callable[[str], Sequence[Any]],
     iam_arn: str,
     context: Mapping[str, Any] | None,
 ) -> Callable[[str, str], tuple[bool, str]]:
@@ -124,7 +124,7 @@ def _engine_decide(
 
 def daemon_verdict(
     resolution: Resolution,
-    policies_for_identity: Callable[[str], list[dict[str, Any]]] | None = None,
+    policies_for_identity: Callable[[str], Sequence[Any]] | None = None,
     *,
     decide: Decide | None = None,
     context: Mapping[str, Any] | None = None,
@@ -134,7 +134,8 @@ def daemon_verdict(
     Args:
         resolution: from :func:`~xraykit.credentials.resolve_daemon` (or ``resolve_sdk``).
         policies_for_identity: given the IAM ARN of the user or role (``identity.iam_arn``), the
-            identity-based policy documents attached to it; these go to the simulator
+            identity-based policies attached to it (documents, or managed policy names such as
+            ``AWSXRayDaemonWriteAccess``); these go to the simulator
             (``xraykit.engine.simulate``) with the caller ARN as principal.
         decide: instead of the simulator, a callable ``decide(principal_arn, action) -> bool``.
         context: extra request context for the simulator (``aws:SourceIp``, ...).
