@@ -31,7 +31,7 @@ from xraykit import catalog, variables
 from xraykit.engine import PolicyInput
 from xraykit.errors import Issue, XrayKitError
 from xraykit.policy import Policy, parse_policy
-from xraykit.wildcards import Glob
+from xraykit.wildcards import Glob, match_arn
 
 __all__ = [
     "ACCOUNT",
@@ -48,7 +48,6 @@ ACCOUNT = "123456789012"
 REGION = "us-east-1"
 OTHER = "other-value"  # a value no condition names
 EXTRA_TAG = "other-key"  # a request tag key no condition names
-_FILLERS = ("x", "x/x", "x/x/x")
 _VALUE = "domain-value"
 _OTHER_NAMES = {"GroupName": "other-group", "SamplingRuleName": "other-rule"}
 _Pair = tuple[str, "str | tuple[str, ...]"]
@@ -149,13 +148,57 @@ def _template_arn(template: str, action: catalog.Action, account: str, region: s
     return re.sub(r"\$\{([^}]*)\}", value, template)
 
 
+def _witness(pattern: str, template: str) -> str | None:
+    """The shortest text that the wildcard ``pattern`` matches and that fits ``template``.
+
+    ``template`` is a resource part with ``${Variable}`` placeholders (one or more characters;
+    no ``/`` or ``:`` when the placeholder is the whole part). A product of the two automata is
+    searched breadth first; ``None`` when no text fits both.
+    """
+    tokens: list[str | None] = []  # a character, or None for a placeholder
+    position = 0
+    for match in re.finditer(r"\$\{[^}]*\}", template):
+        tokens += list(template[position : match.start()])
+        tokens.append(None)
+        position = match.end()
+    tokens += list(template[position:])
+    whole = tokens == [None]
+    start = (0, 0, False)
+    seen = {start}
+    queue: list[tuple[tuple[int, int, bool], str]] = [(start, "")]
+    while queue:
+        (i, j, used), text = queue.pop(0)
+        if i == len(pattern) and j == len(tokens):
+            return text
+        moves: list[tuple[tuple[int, int, bool], str]] = []
+        if j < len(tokens) and tokens[j] is None and used:
+            moves.append(((i, j + 1, False), ""))  # the placeholder ends
+        p = pattern[i] if i < len(pattern) else None
+        if p == "*":
+            moves.append(((i + 1, j, used), ""))  # the star matches nothing more
+        if p is not None and j < len(tokens):
+            t = tokens[j]
+            if t is None:
+                char = "x" if p in "*?" else p
+                if not (whole and char in ":/"):
+                    moves.append(((i if p == "*" else i + 1, j, True), char))
+            elif p in "*?" or p.lower() == t.lower():
+                moves.append(((i if p == "*" else i + 1, j + 1, False), t if p in "*?" else p))
+        for state, char in moves:
+            if state not in seen:
+                seen.add(state)
+                queue.append((state, text + char))
+    return None
+
+
 def _instances(
     pattern: str, action: catalog.Action, values: Mapping[str, str], account: str, region: str
 ) -> list[str]:
-    """Concrete ARNs that ``pattern`` matches and that ``action`` may name (at most one per type)."""
+    """Concrete ARNs that ``pattern`` matches and that ``action`` may name (one per resource type)."""
     if pattern == "*" or not pattern.startswith("arn:"):
         return []
-    parts = pattern.split(":", 5)
+    resolved = _resolve(pattern, values)
+    parts = resolved.split(":", 5)
     if len(parts) < 6:
         return []
     defaults = ["arn", "aws", action.service, region, account]
@@ -166,12 +209,54 @@ def _instances(
         for p, d in zip(parts[:5], defaults, strict=True)
     ]
     out: list[str] = []
-    for filler in _FILLERS:
-        arn = ":".join([*head, _fill(parts[5], values, filler)])
-        if catalog.arn_fits_action(action, arn) and arn not in out:
+    for ref in action.resource_types:
+        template = ref.arn_format.split(":", 5)
+        if len(template) < 6:
+            continue
+        found = _witness(parts[5], template[5])
+        if found is None:
+            continue
+        arn = ":".join([*head, found])
+        if arn not in out and catalog.arn_fits_action(action, arn) and match_arn(resolved, arn):
             out.append(arn)
-            break
     return out
+
+
+def key_policy_for(arn: str, caller_account: str = ACCOUNT) -> dict[str, Any]:
+    """A key policy that lets IAM policies decide: the default key policy, trusting the key's
+    account and the caller's (for a key in another account, its owner has to name the caller's).
+
+    The domain's requests on a KMS key are decided with this key policy, so that what an
+    identity-based policy says about the key is what decides.
+
+    Args:
+        arn: the key ARN.
+        caller_account: the account of the principal making the requests.
+
+    Returns:
+        The key policy document.
+    """
+    parts = arn.split(":")
+    account = parts[4] if len(parts) > 4 and parts[4] else caller_account
+    document: dict[str, Any] = json.loads(json.dumps(catalog.kms_facts().default_key_policy))
+    roots = list(dict.fromkeys(f"arn:aws:iam::{a}:root" for a in (account, caller_account)))
+    for statement in document["Statement"]:
+        statement["Principal"] = {"AWS": roots[0] if len(roots) == 1 else roots}
+    return document
+
+
+def is_key(resource: str) -> bool:
+    """Whether ``resource`` is a KMS key ARN (whose key policy takes part in a decision)."""
+    parts = resource.split(":", 5)
+    return len(parts) == 6 and parts[2] == "kms" and parts[5].startswith("key/")
+
+
+def _resolve(text: str, values: Mapping[str, str]) -> str:
+    """``text`` with its policy variables replaced by the domain's values (wildcards kept)."""
+    if not variables.has_variables(text):
+        return text
+    parts = variables.parse(text).resolve(lambda key: values.get(key.lower(), _VALUE))
+    return "".join(parts or ())
 
 
 def _key_family(spec_family: str, key: str) -> str:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from xraykit import catalog
-from xraykit.compare.domain import domain
+from xraykit.compare.domain import domain, is_key, key_policy_for
 from xraykit.engine import PolicySet
 from xraykit.least_privilege.task import EXAMPLE_KEY_ARN, Task, TaskRequest, task
 from xraykit.policy import parse_policy
@@ -53,21 +53,6 @@ def scope_of(action: catalog.Action, resource: str) -> str:
         if len(pieces) >= 3:
             return f"{head}:group/{pieces[1]}/*"
     return resource
-
-
-def key_policy_for(arn: str) -> dict[str, Any]:
-    """The default key policy of a KMS key, for its account (it lets IAM policies grant access).
-
-    Args:
-        arn: the key ARN.
-
-    Returns:
-        The key policy document.
-    """
-    account = arn.split(":")[4] if arn.count(":") >= 5 else "123456789012"
-    text = json.dumps(catalog.kms_facts().default_key_policy).replace("111122223333", account)
-    document: dict[str, Any] = json.loads(text)
-    return document
 
 
 def _pinned(key: str) -> bool:
@@ -234,8 +219,7 @@ def _holds(operator: str, key: str, want: Any, context: Mapping[str, Any]) -> bo
 
 
 def _decide(policy: dict[str, Any], action: str, resource: str, context: Mapping[str, Any]) -> Decision:
-    key = resource if resource.startswith("arn:") and ":kms:" in resource else None
-    policies = PolicySet([policy], resource_policy=key_policy_for(key) if key else None)
+    policies = PolicySet([policy], resource_policy=key_policy_for(resource) if is_key(resource) else None)
     return policies.decide(action, resource, context=dict(context))
 
 

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from xraykit.compare import compare
-from xraykit.compare.domain import load_policies
+from xraykit.compare.domain import is_key, key_policy_for, load_policies
 from xraykit.engine import PolicySet
-from xraykit.least_privilege.core import key_policy_for, least_privilege
+from xraykit.least_privilege.core import least_privilege
 from xraykit.least_privilege.task import EXAMPLE_KEY_ARN, Task, TaskRequest, task
 from xraykit.lint import Severity, lint
 from xraykit.render import decision_summary
@@ -154,8 +154,8 @@ def check_policy_for_task(
     right: list[TaskRequest] = []
     missing: list[Missing] = []
     for request in work.requests:
-        key = request.resource if ":kms:" in request.resource else None
-        engine = PolicySet(policies, resource_policy=key_policy_for(key) if key else None)
+        key = key_policy_for(request.resource) if is_key(request.resource) else None
+        engine = PolicySet(policies, resource_policy=key)
         evaluation = engine.evaluate(request.action, request.resource, context=request.context_dict())
         if evaluation.allowed:
             right.append(request)

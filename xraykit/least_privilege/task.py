@@ -172,7 +172,8 @@ def task(
             else:
                 parts = tuple(item)
                 if not 1 <= len(parts) <= 3:
-                    raise XrayKitError(Issue(path, "a request is (action, resource) or (action, resource, ctx)"))
+                    shape = "a request is (action, resource) or (action, resource, context)"
+                    raise XrayKitError(Issue(path, shape))
                 action, resource, context = (*parts, "*", None)[:3] if len(parts) == 1 else (*parts, None)[:3]
                 requests.append(_request(action, resource, context, path))
     if not requests:

@@ -15,7 +15,15 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from xraykit import catalog
-from xraykit.compare.domain import OTHER, DomainRequest, domain, resources_for
+from xraykit.compare.domain import (
+    ACCOUNT,
+    OTHER,
+    DomainRequest,
+    domain,
+    is_key,
+    key_policy_for,
+    resources_for,
+)
 from xraykit.engine import PolicySet
 from xraykit.errors import XrayKitError
 from xraykit.lint.context import LintContext
@@ -35,29 +43,34 @@ class _Judge:
     def __init__(self, ctx: LintContext) -> None:
         self.ctx = ctx
         self.version = ctx.policy.version
-        self._sets: dict[tuple[int, ...], PolicySet] = {}
+        self._sets: dict[tuple[int | str, ...], PolicySet] = {}
 
     def _document(self, statements: list[Any]) -> dict[str, Any]:
         out: dict[str, Any] = {} if self.version is None else {"Version": self.version}
         out["Statement"] = statements
         return out
 
-    def policy_set(self, indices: tuple[int, ...], with_allow_all: bool = False) -> PolicySet:
-        key = (*indices, -1) if with_allow_all else indices
-        found = self._sets.get(key)
+    def policy_set(self, indices: tuple[int, ...], with_allow_all: bool, key: str | None) -> PolicySet:
+        """The statements ``indices`` as one policy (with a KMS key's default key policy beside it)."""
+        cache_key = (*indices, -1 if with_allow_all else -2, key or "")
+        found = self._sets.get(cache_key)
         if found is None:
             raw = [dict(self.ctx.doc.statements[i]) for i in indices]
             if with_allow_all:
                 raw.insert(0, dict(_ALLOW_ALL))
-            found = PolicySet([self._document(raw)] if raw else [])
-            self._sets[key] = found
+            found = PolicySet(
+                [self._document(raw)] if raw else [], resource_policy=key_policy_for(key) if key else None
+            )
+            self._sets[cache_key] = found
         return found
 
     def decide(
         self, indices: tuple[int, ...], request: DomainRequest, with_allow_all: bool = False
     ) -> Decision:
-        return self.policy_set(indices, with_allow_all).decide(
-            request.action, request.resource, context=request.context_dict()
+        key = request.resource if is_key(request.resource) else None
+        # the statement's own verdict: as if the resource were in the caller's account
+        return self.policy_set(indices, with_allow_all, key).decide(
+            request.action, request.resource, context=request.context_dict(), resource_account=ACCOUNT
         )
 
     def applies(self, i: int, request: DomainRequest) -> bool:
