@@ -242,6 +242,10 @@ class KmsKey:
         """The alias if there is one, else the key ID."""
         return self.alias or self.key_id
 
+    def policy_input(self) -> dict[str, Any]:
+        """The key policy, named for traces: ``{"name": "key policy of alias/x", "policy": {...}}``."""
+        return {"name": f"key policy of {self.label()}", "policy": dict(self.policy)}
+
 
 def _key_id(account: str, region: str, alias: str | None, seed: int | str) -> str:
     digest = hashlib.sha256(f"{seed}:{account}:{region}:{alias}".encode()).digest()
@@ -353,29 +357,34 @@ def aws_managed_key(account: str = "123456789012", region: str = "us-east-1") ->
     )
 
 
-def kms_context(key: KmsKey, *, caller_account: str, region: str, action: str) -> dict[str, Any]:
-    """The KMS keys of a request X-Ray makes to KMS on a caller's behalf.
+def kms_context(
+    key: KmsKey, *, caller_account: str, region: str, action: str, via_xray: bool = True
+) -> dict[str, Any]:
+    """The KMS keys of a request X-Ray makes to KMS on a caller's behalf (or the caller makes itself).
 
     Args:
         key: the key the request uses.
         caller_account: the account of the principal X-Ray acts for (``kms:CallerAccount``).
         region: the region of the X-Ray endpoint (``kms:ViaService``).
-        action: the KMS action (``kms:CreateGrant`` adds ``kms:GrantIsForAWSResource``).
+        action: the KMS action (``kms:CreateGrant`` through X-Ray adds ``kms:GrantIsForAWSResource``).
+        via_xray: ``False`` for a request the caller sends to KMS directly: no ``kms:ViaService``,
+            and a grant is not for an AWS resource.
 
     Returns:
         Condition keys and values.
     """
     context: dict[str, Any] = {
         "kms:CallerAccount": caller_account,
-        "kms:ViaService": via_service(region),
         "kms:KeySpec": key.spec,
         "kms:KeyUsage": "ENCRYPT_DECRYPT",
         "kms:KeyOrigin": "AWS_KMS",
         "kms:MultiRegion": "false",
-        "aws:ViaAWSService": "true",
+        "aws:ViaAWSService": "true" if via_xray else "false",
     }
+    if via_xray:
+        context["kms:ViaService"] = via_service(region)
     if action.lower() in ("kms:creategrant", "kms:listgrants", "kms:revokegrant"):
-        context["kms:GrantIsForAWSResource"] = "true"
+        context["kms:GrantIsForAWSResource"] = "true" if via_xray else "false"
     for tag, value in key.tags.items():
         context[f"aws:ResourceTag/{tag}"] = value
     return context
@@ -417,7 +426,7 @@ def key_policy_access(
         if context is not None
         else kms_context(key, caller_account=account, region=key.region, action=action)
     )
-    alone = simulate(action, key.arn, principal=principal, context=ctx, resource_policy=dict(key.policy))
+    alone = simulate(action, key.arn, principal=principal, context=ctx, resource_policy=key.policy_input())
     if alone.allowed:
         return KeyAccess.NAMED
     allow_all = {
@@ -429,7 +438,7 @@ def key_policy_access(
         key.arn,
         principal=principal,
         context=ctx,
-        resource_policy=dict(key.policy),
+        resource_policy=key.policy_input(),
         identity_policies=[allow_all],
     )
     return KeyAccess.DELEGATED if with_iam.allowed else KeyAccess.NONE

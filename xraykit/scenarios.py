@@ -151,6 +151,7 @@ class KeySpec(BaseModel):
     spec: str = "SYMMETRIC_DEFAULT"
     enabled: bool = True
     tags: dict[str, str] = {}
+    account: str | None = None
 
 
 class EncryptionSpec(BaseModel):
@@ -238,6 +239,7 @@ class RequestSpec(BaseModel):
     resource: str = "*"
     context: dict[str, Any] = {}
     key: str | None = None
+    via_xray: bool = True
 
 
 class BundleSpec(BaseModel):

@@ -252,7 +252,7 @@ def evaluate_bundle(
     identity = list(identity_policies)
     plain = PolicySet(identity, permission_boundaries, scps, None, session_policy)
     keyed = (
-        PolicySet(identity, permission_boundaries, scps, None, session_policy, dict(key.policy))
+        PolicySet(identity, permission_boundaries, scps, None, session_policy, key.policy_input())
         if key
         else plain
     )

@@ -72,7 +72,7 @@ class Account(AccountState):
                 self.scps,
                 self.rcps,
                 identity.session_policy,
-                None if key is None else dict(key.policy),
+                None if key is None else key.policy_input(),
             )
             self._cache[cache_key] = found
         return found
@@ -85,6 +85,7 @@ class Account(AccountState):
         *,
         context: Mapping[str, Any] | None = None,
         key: str | None = None,
+        via_xray: bool = True,
     ) -> Evaluation:
         """Evaluate one raw request as ``principal``, with the keys AWS derives added.
 
@@ -93,7 +94,9 @@ class Account(AccountState):
             action: any action (``xray:GetGroup``, ``kms:Decrypt``, ``s3:GetObject`` ...).
             resource: the resource ARN or ``*``; for a KMS action with ``key``, the key's ARN.
             context: keys to add or override.
-            key: a KMS key (alias, ID, ARN): its policy takes part, and the request goes through X-Ray.
+            key: a KMS key (alias, ID, ARN): its policy takes part.
+            via_xray: with ``key``: the request comes through X-Ray (``kms:ViaService``), or,
+                with ``False``, straight from the caller.
 
         Returns:
             The evaluation.
@@ -107,7 +110,15 @@ class Account(AccountState):
         account = self.account_id
         if found is not None:
             resource = found.arn if resource == "*" else resource
-            ctx.update(kms_context(found, caller_account=identity.account, region=self.region, action=action))
+            ctx.update(
+                kms_context(
+                    found,
+                    caller_account=identity.account,
+                    region=self.region,
+                    action=action,
+                    via_xray=via_xray,
+                )
+            )
             account = found.account
         ctx["aws:ResourceAccount"] = account
         ctx.update(context or {})

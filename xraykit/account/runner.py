@@ -77,6 +77,7 @@ def build_account(spec: AccountSpec) -> Account:
             spec=key.spec,
             enabled=key.enabled,
             tags=key.tags,
+            account=key.account,
         )
     if spec.encryption.type == "KMS":
         account.set_encryption("KMS", spec.encryption.key)
@@ -249,7 +250,12 @@ def _step(account: Account, index: int, step: Step) -> StepResult:
         elif step.request is not None:
             spec = step.request
             outcome = account.request(
-                spec.principal, spec.action, spec.resource, context=spec.context, key=spec.key
+                spec.principal,
+                spec.action,
+                spec.resource,
+                context=spec.context,
+                key=spec.key,
+                via_xray=spec.via_xray,
             )
             request = outcome.request
             summary = f"{spec.principal}: {request.action} on {request.resource} → {outcome.decision.value}"
