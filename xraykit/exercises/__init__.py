@@ -232,9 +232,18 @@ def check_boundary(name: str, boundary: Any) -> CheckResult:
     return _check(name, boundary, "boundary")
 
 
-def check_daemon_policy(policy: Any) -> CheckResult:
-    """Check a least-privilege policy for the X-Ray daemon (exercise ``daemon-least-privilege``)."""
-    return _check("daemon-least-privilege", policy, "identity")
+def check_daemon_policy(policy: Any) -> Any:
+    """Check a least-privilege policy for the X-Ray daemon (exercise ``daemon-least-privilege``).
+
+    Delegates to :func:`xraykit.least_privilege.check_policy_for_task` with the ``daemon`` bundle,
+    which also names the lint findings that explain a miss.
+
+    Returns:
+        A :class:`xraykit.least_privilege.TaskCheck` (``passed``, ``right``, ``missing``, ``too_broad``).
+    """
+    from xraykit.least_privilege import check_policy_for_task
+
+    return check_policy_for_task(_loaded(policy), "daemon")
 
 
 # ------------------------------------------------------------------------------------------

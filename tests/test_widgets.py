@@ -1,0 +1,314 @@
+"""Widgets tested headless: build one, set a control's value, check the result it keeps.
+
+No kernel and no browser: an observer runs synchronously when ``.value`` changes, exactly as after a
+learner's edit. Bad input must leave the last good result in place and show the issues inline.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+pytest.importorskip("ipywidgets")
+
+from xraykit.widgets import arn_dissector, matrix_view, pattern_explorer, playground, quiz
+from xraykit.widgets.playground import PRESETS, parse_policies
+
+# ------------------------------------------------------------------------------------------
+# pattern explorer
+
+
+@pytest.mark.parametrize(
+    ("pattern", "count", "includes", "excludes"),
+    [
+        pytest.param(
+            "xray:Get*",
+            18,
+            "xray:GetServiceGraph",
+            "xray:BatchGetTraces",
+            id="xray:Get* grants the 18 Get actions but not BatchGetTraces",
+        ),
+        pytest.param(
+            "XRAY:getgroup", 1, "xray:GetGroup", "xray:GetGroups", id="action names match whatever their case"
+        ),
+        pytest.param(
+            "xray:Get?roup", 1, "xray:GetGroup", "xray:GetGroups", id="a question mark is one character"
+        ),
+        pytest.param(
+            "xray:Put*",
+            6,
+            "xray:PutEncryptionConfig",
+            "xray:GetGroup",
+            id="xray:Put* also grants encryption configuration",
+        ),
+    ],
+)
+def test_pattern_explorer_expands_what_is_typed(pattern, count, includes, excludes):
+    explorer = pattern_explorer()
+    explorer.pattern.value = pattern
+    names = [a for a, _ in explorer.result.actions]
+    assert len(names) == count
+    assert includes in names
+    assert excludes not in names
+    assert explorer.error is None
+
+
+def test_pattern_explorer_default_is_the_seed_example_and_says_what_it_misses():
+    explorer = pattern_explorer()
+    assert explorer.result.pattern == "xray:Get*"
+    assert dict(explorer.result.levels) == {"Read": 18}
+    assert "xray:BatchGetTraces" in explorer.result.reading_missed
+    assert "misses" in explorer.status.value
+
+
+@pytest.mark.parametrize(
+    ("bad", "message"),
+    [
+        pytest.param("GetGroup", "has no service prefix", id="a pattern without a service prefix is refused"),
+        pytest.param("xrya:Get*", "xrya", id="an unknown service is refused with its name"),
+    ],
+)
+def test_pattern_explorer_keeps_the_last_good_result_on_bad_input(bad, message):
+    explorer = pattern_explorer()
+    explorer.pattern.value = "xray:List*"
+    good = explorer.result
+    explorer.pattern.value = bad
+    assert explorer.result is good
+    assert explorer.error is not None
+    assert message in explorer.issues.value
+    explorer.pattern.value = "xray:Get*"
+    assert explorer.error is None and explorer.issues.value == ""
+
+
+# ------------------------------------------------------------------------------------------
+# ARN dissector
+
+
+def test_arn_dissector_default_is_the_seed_create_group_example():
+    dissector = arn_dissector()
+    result = dissector.result
+    assert result.action == "xray:CreateGroup"
+    assert result.matched and all(ok for *_, ok in result.segments)
+    assert result.resource_type == "group"
+    assert result.evaluation.decision.value == "Allowed"
+    assert "Allowed" in dissector.status.value
+
+
+@pytest.mark.parametrize(
+    ("control", "value", "segment", "decision"),
+    [
+        pytest.param(
+            "arn",
+            "arn:aws:xray:us-east-1:123456789012:group/local-users/ABC",
+            "region",
+            "ImplicitlyDenied",
+            id="a group in another region differs in the region segment",
+        ),
+        pytest.param(
+            "arn",
+            "arn:aws:xray:eu-west-1:111122223333:group/local-users/ABC",
+            "account",
+            "ImplicitlyDenied",
+            id="a group of another account differs in the account segment",
+        ),
+        pytest.param(
+            "pattern",
+            "arn:aws:xray:eu-west-1:123456789012:group/local-users",
+            "resource",
+            "ImplicitlyDenied",
+            id="a group pattern without the ID part never matches",
+        ),
+    ],
+)
+def test_arn_dissector_names_the_segment_that_differs(control, value, segment, decision):
+    dissector = arn_dissector()
+    getattr(dissector, control).value = value
+    differing = [name for name, _, _, ok in dissector.result.segments if not ok]
+    assert differing == [segment]
+    assert dissector.result.evaluation.decision.value == decision
+
+
+def test_arn_dissector_asks_about_star_for_an_action_without_resources():
+    dissector = arn_dissector()
+    dissector.action.value = "xray:GetServiceGraph"
+    assert dissector.result.arn == "*"
+    assert dissector.result.evaluation.decision.value == "ImplicitlyDenied"
+    assert "takes no resource" in dissector.view.value
+
+
+def test_arn_dissector_shows_a_bad_arn_inline_and_keeps_the_result():
+    dissector = arn_dissector()
+    good = dissector.result
+    dissector.arn.value = "arn:aws:xray:eu-west-1:12345:group/x/y"
+    assert dissector.result is good
+    assert "12" in dissector.issues.value and dissector.error is not None
+
+
+# ------------------------------------------------------------------------------------------
+# playground
+
+
+def test_playground_default_allows_the_console_user():
+    pg = playground()
+    assert pg.evaluation.decision.value == "Allowed"
+    assert "Allowed" in pg.status.value
+
+
+@pytest.mark.parametrize(
+    ("preset", "decision"),
+    [
+        pytest.param(name, preset_decision, id=f"preset '{name}' gives {preset_decision}")
+        for name, preset_decision in [
+            ("console user reads the service map", "Allowed"),
+            ("read-only user changes encryption", "ImplicitlyDenied"),
+            ("daemon role uploads segments", "Allowed"),
+            ("deny deleting prod groups", "ExplicitlyDenied"),
+            ("boundary limits full access", "ImplicitlyDenied"),
+            ("SCP denies outside one region", "ExplicitlyDenied"),
+            ("key policy without the user", "ImplicitlyDenied"),
+        ]
+    ],
+)
+def test_playground_presets_give_the_documented_decision(preset, decision):
+    pg = playground()
+    pg.preset.value = preset
+    assert pg.error is None
+    assert pg.evaluation.decision.value == decision
+
+
+def test_every_preset_is_tested():
+    assert len(PRESETS) == 7
+
+
+def test_playground_recomputes_when_the_request_changes():
+    pg = playground()
+    pg.action.value = "xray:PutTraceSegments"
+    assert pg.evaluation.decision.value == "ImplicitlyDenied"
+    assert pg.evaluation.request.action == "xray:PutTraceSegments"
+    assert "identity-based policy" in pg.flow.value
+
+
+@pytest.mark.parametrize(
+    ("control", "text", "message"),
+    [
+        pytest.param(
+            "identity",
+            '{"Version": "2012-10-17", "Statement": [',
+            "not valid JSON",
+            id="invalid JSON in a policy is shown inline",
+        ),
+        pytest.param(
+            "identity",
+            json.dumps({"Version": "2012-10-17", "Statement": [{"Efect": "Allow"}]}),
+            "Effect",
+            id="a misspelt element is named with a suggestion",
+        ),
+        pytest.param("context", "[1, 2]", "JSON object", id="a context that is not an object is refused"),
+        pytest.param("action", "xray:GetGrup", "GetGroup", id="an unknown action suggests the closest one"),
+        pytest.param(
+            "identity",
+            "AWSXrayReadOnly",
+            "AWSXrayReadOnlyAccess",
+            id="an unknown managed policy name suggests the closest one",
+        ),
+    ],
+)
+def test_playground_never_dies_on_bad_input(control, text, message):
+    pg = playground()
+    good = pg.evaluation
+    getattr(pg, control).value = text
+    assert pg.evaluation is good
+    assert message in pg.issues.value
+    assert "last good result is kept" in pg.issues.value
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param("", [], id="an empty control holds no policy"),
+        pytest.param(
+            "AWSXrayReadOnlyAccess, AWSXrayFullAccess",
+            ["AWSXrayReadOnlyAccess", "AWSXrayFullAccess"],
+            id="managed policy names may be separated by commas",
+        ),
+        pytest.param(
+            "AWSXrayReadOnlyAccess\nAWSXrayFullAccess",
+            ["AWSXrayReadOnlyAccess", "AWSXrayFullAccess"],
+            id="managed policy names may be on separate lines",
+        ),
+    ],
+)
+def test_parse_policies_reads_names(text, expected):
+    assert parse_policies(text, "identity") == expected
+
+
+def test_parse_policies_names_documents_after_their_control():
+    [item] = parse_policies('{"Version": "2012-10-17", "Statement": []}', "boundary")
+    assert item["name"] == "boundary"
+
+
+# ------------------------------------------------------------------------------------------
+# verdict matrix view
+
+
+def test_matrix_view_default_rows_and_a_change_of_pattern():
+    view = matrix_view()
+    assert view.result.rows[:2] == ("AWSXrayReadOnlyAccess", "AWSXRayDaemonWriteAccess")
+    assert "xray:PutEncryptionConfig" in view.result.allowed_actions("AWSXrayFullAccess")
+    assert "xray:PutEncryptionConfig" not in view.result.allowed_actions("AWSXrayReadOnlyAccess")
+    view.actions.value = "xray:Put*"
+    assert {c.action for c in view.result.columns} >= {"xray:PutTraceSegments", "xray:PutEncryptionConfig"}
+    assert all(c.action.startswith("xray:Put") for c in view.result.columns)
+
+
+def test_matrix_view_selection_changes_the_rows_and_bad_pattern_keeps_them():
+    view = matrix_view()
+    view.policies.value = ("AWSXRayDaemonWriteAccess",)
+    assert view.result.rows == ("AWSXRayDaemonWriteAccess",)
+    view.actions.value = "nope:*"
+    assert view.result.rows == ("AWSXRayDaemonWriteAccess",)
+    assert view.error is not None
+
+
+# ------------------------------------------------------------------------------------------
+# quiz
+
+
+def test_quiz_reveal_compares_the_prediction_with_the_simulator():
+    q = quiz(["notaction-allow", "untag-then-delete"])
+    assert "predict, then reveal" in q.status.value
+    q.prediction.value = "ImplicitlyDenied"
+    q.reveal.click()
+    assert q.result.evaluation.decision.value == "Allowed"
+    assert q.result.correct is False
+    assert "not quite" in q.status.value and "Allowed" in q.status.value
+    q.card.value = "untag-then-delete"
+    assert q.prediction.value is None and q.result.evaluation is None
+    q.prediction.value = "Allowed"
+    q.reveal.click()
+    assert q.result.correct is True
+    assert q.score.right == ("untag-then-delete",)
+    assert "1 of 2 revealed cards right" in q.status.value
+
+
+def test_quiz_rejects_an_unknown_card():
+    from xraykit.errors import XrayKitError
+
+    with pytest.raises(XrayKitError, match="untag-then-delete"):
+        quiz(["untag-then-delte"])
+
+
+# ------------------------------------------------------------------------------------------
+# the rule: only xraykit.widgets imports ipywidgets
+
+
+def test_import_xraykit_and_figures_do_not_load_ipywidgets_or_matplotlib():
+    code = (
+        "import sys, xraykit, xraykit.figures, xraykit.exercises; "
+        "print(sorted(m for m in ('ipywidgets', 'matplotlib') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
