@@ -8,6 +8,7 @@ expectation that did not hold, in words.
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -22,7 +23,7 @@ from xraykit.result import Evaluation
 if TYPE_CHECKING:  # pragma: no cover
     from xraykit.scenarios import AccountSpec, Expect, Scenario, Step
 
-__all__ = ["ScenarioRun", "StepResult", "build_account", "run"]
+__all__ = ["ScenarioRun", "StepResult", "build_account", "resolve_references", "run"]
 
 _ACCESS = {KeyAccess.NAMED: "named", KeyAccess.DELEGATED: "delegated", KeyAccess.NONE: "none"}
 
@@ -147,6 +148,35 @@ class ScenarioRun:
         )
 
 
+_REFERENCE = re.compile(r"\{(group|rule|key):([^{}]+)\}")
+
+
+def resolve_references(value: Any, account: Account) -> Any:
+    """Replace ``{group:NAME}``, ``{rule:NAME}`` and ``{key:ALIAS}`` in strings with the resource's ARN.
+
+    Group ARNs carry a generated ID, so scenario files name groups and let the account say the ARN.
+
+    Raises:
+        XrayKitError: for a reference to a group, rule or key the account does not have.
+    """
+    if isinstance(value, str):
+
+        def arn(match: re.Match[str]) -> str:
+            kind, name = match.group(1), match.group(2)
+            if kind == "group":
+                return account.group(name).arn
+            if kind == "rule":
+                return account.rule(name).arn
+            return account.kms_key(name).arn
+
+        return _REFERENCE.sub(arn, value)
+    if isinstance(value, list):
+        return [resolve_references(v, account) for v in value]
+    if isinstance(value, dict):
+        return {k: resolve_references(v, account) for k, v in value.items()}
+    return value
+
+
 def _same(label: str, want: Any, got: Any, failures: list[str]) -> None:
     if want is not None and want != got:
         failures.append(f"{label} `{want}`, got `{got}`")
@@ -230,6 +260,9 @@ def _credentials(account: Account, step: Step, expect: Expect, failures: list[st
     if not resolution.ok or identity.iam_arn is None:
         failures.append(f"credentials to check the daemon bundle with, got none ({resolution.error})")
         return summary, resolution
+    if identity.account != account.account_id:
+        failures.append(f"an identity in account {account.account_id}, got one in {identity.account}")
+        return summary, resolution
     name = identity.iam_arn.rsplit("/", 1)[-1]
     if identity.session_name:
         name = f"{name}/{identity.session_name}"
@@ -244,7 +277,8 @@ def _step(account: Account, index: int, step: Step) -> StepResult:
     outcome: Any = None
     try:
         if step.call is not None:
-            outcome = account.call(step.call.principal, step.call.operation, **step.call.parameters)
+            parameters = resolve_references(step.call.parameters, account)
+            outcome = account.call(step.call.principal, step.call.operation, **parameters)
             summary = outcome.summary()
             _check_call(expect, outcome, failures)
         elif step.request is not None:
@@ -252,8 +286,8 @@ def _step(account: Account, index: int, step: Step) -> StepResult:
             outcome = account.request(
                 spec.principal,
                 spec.action,
-                spec.resource,
-                context=spec.context,
+                resolve_references(spec.resource, account),
+                context=resolve_references(spec.context, account),
                 key=spec.key,
                 via_xray=spec.via_xray,
             )
