@@ -1,0 +1,66 @@
+"""Write every notebook from scripts/make_notebooks.py and run it top to bottom, in place, in a fresh kernel.
+
+    python scripts/execute_notebooks.py                  # all notebooks (what `make notebooks` does)
+    python scripts/execute_notebooks.py 03_tags          # only these
+    python scripts/execute_notebooks.py --no-generate    # re-run the notebooks as they are on disk
+
+Outputs are stored without widget state (it only adds churn: the views are re-created when the
+notebook runs) and without execution timings, so re-running an unchanged notebook changes nothing.
+Each notebook runs in its own kernel with ``notebooks/`` as the working directory, the way
+JupyterLab and nbval run it. Exits non-zero if a cell raises.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import make_notebooks  # noqa: E402  (a sibling script, not a package)
+
+
+def execute(path: Path, timeout: int = 120) -> None:
+    """Run the notebook at ``path`` in a fresh kernel and store its outputs in place."""
+    nb = nbformat.read(path, as_version=4)
+    client = NotebookClient(
+        nb,
+        timeout=timeout,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(path.parent)}},
+        store_widget_state=False,  # same as --ExecutePreprocessor.store_widget_state=False
+        record_timing=False,
+    )
+    client.execute()
+    nb.metadata.pop("widgets", None)
+    nbformat.write(nb, path)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("names", nargs="*", help="notebook names without .ipynb (default: all)")
+    parser.add_argument("--no-generate", action="store_true", help="run the notebooks on disk as they are")
+    args = parser.parse_args(argv)
+    names = args.names or list(make_notebooks.SERIES)
+    if args.no_generate:
+        paths = [make_notebooks.NOTEBOOKS / f"{n}.ipynb" for n in names]
+    else:
+        paths = make_notebooks.write(names)
+    for path in paths:
+        start = time.perf_counter()
+        try:
+            execute(path)
+        except CellExecutionError as error:
+            print(f"{path.name}: a cell failed\n{error}", file=sys.stderr)
+            return 1
+        print(f"{path.name}: executed in {time.perf_counter() - start:.1f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
