@@ -52,6 +52,7 @@ class LayerOutcome:
     deny: PrincipalMatch = PrincipalMatch.NONE
     present: bool = True
     bypass: bool = False  # resource policy only: an allow that a permissions boundary cannot limit
+    names_session: bool = False  # resource policy only: an allow that names the session ARN itself
     level: int | None = None
     traces: list[PolicyTrace] | None = None
 
@@ -107,19 +108,21 @@ def decide_layers(
     rcps: Sequence[LayerOutcome],
 ) -> tuple[Decision, Reason, Layer | None, tuple[Layer, ...]]:
     """AWS's evaluation logic over what each layer said: ``(decision, reason, decided_by, blocked_by)``."""
+    # 0. Every signed-in principal may ask who it is: no policy can deny sts:GetCallerIdentity.
+    if view.action_lower == "sts:getcalleridentity" and view.principal_kind != "service":
+        return Decision.ALLOWED, Reason.ALLOW_FOUND, Layer.IDENTITY, ()
     # 1. An explicit deny in any policy wins over every allow.
     for outcome in (*scps, *rcps, resource, identity, boundary, session):
         if outcome is not None and outcome.denies:
             return Decision.EXPLICIT_DENY, Reason.EXPLICIT_DENY, outcome.layer, ()
-    if view.action_lower == "sts:getcalleridentity":  # every signed-in principal may ask who it is
-        return Decision.ALLOWED, Reason.ALLOW_FOUND, Layer.IDENTITY, ()
     blocked: list[Layer] = []
     # 2. SCPs only limit: every level of the organization, root first, must allow.
     if any(not level.allows for level in scps):
         blocked.append(Layer.SCP)
     # 3. RCPs only limit; RCPFullAWSAccess allows at every level, so only a deny (step 1) counts.
-    # 4. A session policy limits what the role's policies grant.
-    if session is not None and not session.allows:
+    # 4. A session policy limits what the role's policies grant, unless a resource-based policy
+    #    names the session itself (its permissions are added after the session policy applies).
+    if session is not None and not session.allows and not resource.names_session:
         blocked.append(Layer.SESSION)
     # 5. Who grants: a service principal needs the resource-based policy; within one account
     #    either the identity-based or the resource-based policy may grant; across accounts both.
@@ -221,7 +224,7 @@ class _Plan:
 
 def _scan(statements: tuple[CompiledStatement, ...], view: RequestView, layer: Layer) -> LayerOutcome:
     allow = deny = PrincipalMatch.NONE
-    bypass = False
+    bypass = names_session = False
     for statement in statements:
         found = statement.applies_after_action(view)
         if found:
@@ -231,9 +234,10 @@ def _scan(statements: tuple[CompiledStatement, ...], view: RequestView, layer: L
             else:
                 if found > allow:
                     allow = found
-                if layer is Layer.RESOURCE and found is PrincipalMatch.EXACT and _bypasses(view, statement):
-                    bypass = True
-    return LayerOutcome(layer, allow, deny, True, bypass)
+                if layer is Layer.RESOURCE and found is PrincipalMatch.EXACT:
+                    bypass = bypass or _bypasses(view, statement)
+                    names_session = names_session or _names_session(view, statement)
+    return LayerOutcome(layer, allow, deny, True, bypass, names_session)
 
 
 _RCP_FULL_ACCESS = {
@@ -369,8 +373,9 @@ class PolicySet:
                     best_deny = max(best_deny, found)
                 else:
                     best_allow = max(best_allow, found)
-                    if layer is Layer.RESOURCE and found is PrincipalMatch.EXACT and _bypasses(view, statement):
-                        outcome.bypass = True
+                    if layer is Layer.RESOURCE and found is PrincipalMatch.EXACT:
+                        outcome.bypass = outcome.bypass or _bypasses(view, statement)
+                        outcome.names_session = outcome.names_session or _names_session(view, statement)
             outcome.allow = max(outcome.allow, best_allow)
             outcome.deny = max(outcome.deny, best_deny)
             if explain:
@@ -483,6 +488,16 @@ class PolicySet:
         return Evaluation(request, decision, reason, by, blocked, traces, tuple(missing), notes)
 
 
+def _names_session(view: RequestView, statement: CompiledStatement) -> bool:
+    """An allow whose Principal names this very session (an assumed-role or federated-user ARN)."""
+    return (
+        view.principal_kind in ("assumed-role", "federated-user")
+        and statement.principal is not None
+        and not statement.not_principal
+        and view.principal in statement.principal.aws
+    )
+
+
 def _bypasses(view: RequestView, statement: CompiledStatement) -> bool:
     """A same-account resource-based allow that names a user or session is not limited by a boundary."""
     if view.principal_kind in ("user", "assumed-role", "federated-user"):
@@ -503,6 +518,8 @@ def _memo_key(action: str, resource: str, principal: str, context: Mapping[str, 
     """
     if not context:
         return (action, resource, principal, resource_account)
+    if not isinstance(context, Mapping) or type(resource) is not str:
+        return None
     items = []
     for key, value in context.items():
         if type(value) is str:
@@ -544,6 +561,8 @@ def _fast_context(raw: Mapping[str, Any] | None, supported: frozenset[str]) -> d
     out: dict[str, str | tuple[str, ...]] = {}
     if not raw:
         return out
+    if not isinstance(raw, Mapping):
+        return None
     for key, value in raw.items():
         if type(key) is not str or ":" not in key:
             return None

@@ -34,8 +34,14 @@ _CASE_KEYS = frozenset({
 
 def case_context(case: Mapping[str, Any]) -> dict[str, Any]:
     """The request context of a case: ``context`` plus the keys its tags add."""
-    context = dict(case.get("context") or {})
-    present = {k.lower() for k in context}
+    raw = case.get("context") or {}
+    if not isinstance(raw, Mapping):
+        raise XrayKitError(Issue("context", "the context must map condition keys to values"))
+    for field in ("resource_tags", "request_tags"):
+        if not isinstance(case.get(field) or {}, Mapping):
+            raise XrayKitError(Issue(field, f"`{field}` must map tag keys to values"))
+    context = dict(raw)
+    present = {str(k).lower() for k in context}
 
     def add(key: str, value: Any) -> None:
         if key.lower() not in present:
