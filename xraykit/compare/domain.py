@@ -125,13 +125,17 @@ def load_policies(policies: PolicyInput | Sequence[PolicyInput]) -> list[Policy]
     return out
 
 
-def _fill(text: str, values: Mapping[str, str], filler: str = "x") -> str:
-    """A concrete value for a policy string: variables substituted, wildcards filled."""
-    if variables.has_variables(text):
-        template = variables.parse(text)
-        parts = template.resolve(lambda key: values.get(key.lower(), _VALUE))
-        text = "".join(parts or ())
+def _fill(text: str, filler: str = "x") -> str:
+    """A concrete value for a policy string: its wildcards filled."""
     return text.replace("*", filler).replace("?", "x")
+
+
+def _substitute(text: str, values: Mapping[str, str], enabled: bool) -> str:
+    """``text`` with its policy variables replaced (only where the policy's Version enables them)."""
+    if not enabled or not variables.has_variables(text):
+        return text
+    parts = variables.parse(text).resolve(lambda key: values.get(key.lower(), _VALUE))
+    return "".join(parts or ())
 
 
 def _template_arn(template: str, action: catalog.Action, account: str, region: str) -> str:
@@ -192,12 +196,12 @@ def _witness(pattern: str, template: str) -> str | None:
 
 
 def _instances(
-    pattern: str, action: catalog.Action, values: Mapping[str, str], account: str, region: str
+    pattern: str, action: catalog.Action, values: Mapping[str, str] | None, account: str, region: str
 ) -> list[str]:
     """Concrete ARNs that ``pattern`` matches and that ``action`` may name (one per resource type)."""
     if pattern == "*" or not pattern.startswith("arn:"):
         return []
-    resolved = _resolve(pattern, values)
+    resolved = _resolve(pattern, values) if values is not None else pattern
     parts = resolved.split(":", 5)
     if len(parts) < 6:
         return []
@@ -268,7 +272,7 @@ def _key_family(spec_family: str, key: str) -> str:
     return spec_family if spec_family != "Null" else "String"
 
 
-def _candidates(family: str, raw: Iterable[str], values: Mapping[str, str]) -> list[str]:
+def _candidates(family: str, raw: Iterable[str]) -> list[str]:
     """Values worth trying for a key: each policy value (made concrete) and one more."""
     from xraykit.operators import parse_date, parse_number
 
@@ -283,7 +287,7 @@ def _candidates(family: str, raw: Iterable[str], values: Mapping[str, str]) -> l
         elif family == "Bool":
             continue
         else:
-            out.append(_fill(text, values))
+            out.append(_fill(text))
     if family == "Bool":
         out = ["true", "false"]
     elif family == "IpAddress":
@@ -343,7 +347,12 @@ def _collect_keys(policies: Sequence[Policy]) -> _Keys:
                 spec = parse_operator(operator)
                 for key, vals in keys:
                     lower = key.lower()
-                    named = list(vals) if spec.family != "Null" else []
+                    enabled = policy.variables_enabled
+                    named = (
+                        [_substitute(v, found.variables, enabled) for v in vals]
+                        if spec.family != "Null"
+                        else []
+                    )
                     if lower.startswith("aws:requesttag/"):
                         found.request_tags.setdefault(key.split("/", 1)[1], []).extend(named)
                     elif lower.startswith("aws:resourcetag/"):
@@ -351,7 +360,7 @@ def _collect_keys(policies: Sequence[Policy]) -> _Keys:
                     elif lower == "aws:tagkeys":
                         found.tag_keys = True
                         for value in named:
-                            found.request_tags.setdefault(_fill(value, found.variables), [])
+                            found.request_tags.setdefault(_fill(value), [])
                     else:
                         other = found.other.setdefault(lower, _Other(key, spec.family, []))
                         other.values.extend(named)
@@ -386,8 +395,7 @@ def _situations(action: catalog.Action, resource: str, keys: _Keys, limit: int) 
     if (takes_tags or takes_keys) and (keys.request_tags or keys.tag_keys):
         names = list(keys.request_tags) + ([EXTRA_TAG] if keys.tag_keys or takes_keys else [])
         choices = [
-            [None, *dict.fromkeys([*(_fill(v, keys.variables) for v in keys.request_tags.get(n, [])), OTHER])]
-            for n in names
+            [None, *dict.fromkeys([*(_fill(v) for v in keys.request_tags.get(n, [])), OTHER])] for n in names
         ]
         options: list[list[_Pair]] = []
         for combo in itertools.product(*choices):
@@ -405,7 +413,7 @@ def _situations(action: catalog.Action, resource: str, keys: _Keys, limit: int) 
                 [[]]
                 + [
                     [(f"aws:ResourceTag/{name}", v)]
-                    for v in dict.fromkeys([*(_fill(x, keys.variables) for x in vals), OTHER])
+                    for v in dict.fromkeys([*(_fill(x) for x in vals), OTHER])
                 ]
             )
     for lower, other in keys.other.items():
@@ -415,9 +423,11 @@ def _situations(action: catalog.Action, resource: str, keys: _Keys, limit: int) 
             continue  # a service key the action does not supply
         family = _key_family(other.family, other.name)
         info = catalog.find_condition_key(other.name)
-        cands = _candidates(family, other.values, keys.variables)
+        if info is None:
+            continue  # a key no request carries: it is always absent
+        cands = _candidates(family, other.values)
         axis: list[list[_Pair]] = [[]]
-        if info is not None and info.multivalued:
+        if info.multivalued:
             axis += [[(other.name, (c,))] for c in cands]
             if len(cands) > 1:
                 axis.append([(other.name, tuple(cands))])
@@ -457,7 +467,8 @@ def resources_for(
         action: the action.
         patterns: Resource patterns to make concrete ARNs from (those the action cannot name are
             skipped).
-        values: values for policy variables in the patterns (lowercased key -> value).
+        values: values for policy variables in the patterns (lowercased key -> value); ``None``
+            when the patterns are to be taken literally (already substituted).
         account: the account of the generic ARNs.
         region: the region of the generic ARNs.
 
@@ -470,7 +481,7 @@ def resources_for(
         for ref in action.resource_types:
             arns.append(_template_arn(ref.arn_format, action, account, region))
         for pattern in patterns:
-            arns += _instances(pattern, action, values or {}, account, region)
+            arns += _instances(pattern, action, values, account, region)
     return tuple(dict.fromkeys(arns))
 
 
@@ -505,7 +516,7 @@ def domain(
     )
     patterns = list(
         dict.fromkeys(
-            p
+            _substitute(p, keys.variables, policy.variables_enabled)
             for policy in policies
             for s in policy.statements
             for p in (*(s.resource or ()), *(s.not_resource or ()))
@@ -514,7 +525,7 @@ def domain(
     requests: list[DomainRequest] = []
     resources: dict[str, None] = {"*": None}
     for act in dict.fromkeys(acts):
-        for arn in resources_for(act, patterns, keys.variables, account=account, region=region):
+        for arn in resources_for(act, patterns, None, account=account, region=region):
             resources[arn] = None
             for context in _situations(act, arn, keys, limit):
                 requests.append(DomainRequest(act.full_name, arn, context))

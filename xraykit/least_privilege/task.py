@@ -158,6 +158,8 @@ def task(
             requests += [_request(found.full_name, r) for r in fitting]
     elif what is not None and (hasattr(what, "requests") or hasattr(what, "records")):
         requests = _from_recorded(what)
+        calls = getattr(what, "records", None) or [what]
+        name = name or "recorded calls: " + ", ".join(dict.fromkeys(str(c.operation) for c in calls))
     elif what is not None:
         for i, item in enumerate(what):
             path = f"task[{i}]"

@@ -14,6 +14,7 @@ from functools import cache
 from xraykit import catalog
 from xraykit.lint.context import LintContext, all_actions, join_names
 from xraykit.lint.model import Finding, PatchOp
+from xraykit.policy import PolicyKind
 
 __all__ = ["check_breadth", "managed_xray_actions"]
 
@@ -50,8 +51,11 @@ def check_breadth(ctx: LintContext) -> Iterator[Finding]:
         ctx: the policy under review.
 
     Yields:
-        XK401, XK402, XK701 and XK702.
+        XK401, XK402, XK701 and XK702, for policies that grant (identity-based and resource-based
+        ones).
     """
+    if ctx.policy.kind not in (PolicyKind.IDENTITY, PolicyKind.RESOURCE):
+        return  # boundaries, session policies, SCPs and RCPs only limit: their Allow grants nothing
     for i, statement in ctx.indexed():
         if statement.effect != "Allow":
             continue
