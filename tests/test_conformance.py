@@ -57,12 +57,17 @@ def _oracle_or_skip() -> list[str]:
     return list(command)
 
 
-def _run_both(oracle: list[str], cases_path: Path, out: Path) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+def _run_both(
+    oracle: list[str], cases_path: Path, out: Path
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Run both evaluators over the stream at once (one per core); return their answers."""
     procs = {}
     for name, command in (("oracle", oracle), ("xraykit", XRAYKIT)):
-        with open(cases_path, "rb") as stdin, open(out / f"{name}.jsonl", "wb") as stdout, \
-                open(out / f"{name}.stderr", "wb") as stderr:
+        with (
+            open(cases_path, "rb") as stdin,
+            open(out / f"{name}.jsonl", "wb") as stdout,
+            open(out / f"{name}.stderr", "wb") as stderr,
+        ):
             procs[name] = subprocess.Popen(command, stdin=stdin, stdout=stdout, stderr=stderr, cwd=REPO)
     answers = {}
     for name, proc in procs.items():
@@ -73,7 +78,9 @@ def _run_both(oracle: list[str], cases_path: Path, out: Path) -> tuple[list[dict
             pytest.fail(f"{name} did not answer 20,000 cases within 15 minutes")
         stderr = (out / f"{name}.stderr").read_text(errors="replace")[-2000:]
         assert status == 0, f"{name} exited with status {status}:\n{stderr}"
-        answers[name] = [json.loads(line) for line in (out / f"{name}.jsonl").read_text().splitlines() if line]
+        answers[name] = [
+            json.loads(line) for line in (out / f"{name}.jsonl").read_text().splitlines() if line
+        ]
     return answers["oracle"], answers["xraykit"]
 
 
@@ -81,8 +88,15 @@ class _Line:
     """One evaluator kept running, asked one case at a time (both sides answer line by line)."""
 
     def __init__(self, command: list[str]) -> None:
-        self.proc = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                     stderr=subprocess.DEVNULL, text=True, bufsize=1, cwd=REPO)
+        self.proc = subprocess.Popen(
+            command,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+            bufsize=1,
+            cwd=REPO,
+        )
 
     def decide(self, case: dict[str, Any]) -> str:
         assert self.proc.stdin is not None and self.proc.stdout is not None
@@ -109,7 +123,9 @@ def _removals(node: Any) -> Iterator[Callable[[], Any]]:
             yield from _removals(item)
 
 
-def shrink(case: dict[str, Any], answers: Callable[[dict[str, Any]], tuple[str, str]], budget: int = 400) -> Any:
+def shrink(
+    case: dict[str, Any], answers: Callable[[dict[str, Any]], tuple[str, str]], budget: int = 400
+) -> Any:
     """Delete pieces of ``case`` one at a time while both sides still give the same two answers."""
     target, tries = answers(case), 0
     progress = True
@@ -154,8 +170,10 @@ def test_xraykit_agrees_with_iam_simulate_on_20000_cases(tmp_path: Path) -> None
         if not reasons:
             failures.append({"case": case, "oracle": a, "xraykit": b})
     decisions = collections.Counter(a["decision"] for a in oracle_answers)
-    summary = (f"{COUNT} cases (seed {SEED}) in {time.perf_counter() - started:.0f} s; oracle decisions "
-               f"{dict(decisions)}; disagreements excused by departures {dict(excused)}")
+    summary = (
+        f"{COUNT} cases (seed {SEED}) in {time.perf_counter() - started:.0f} s; oracle decisions "
+        f"{dict(decisions)}; disagreements excused by departures {dict(excused)}"
+    )
     print(summary)
     if not failures:
         return
@@ -164,7 +182,10 @@ def test_xraykit_agrees_with_iam_simulate_on_20000_cases(tmp_path: Path) -> None
     report.write_text("".join(json.dumps(f) + "\n" for f in failures))
     lines = [f"{len(failures)} disagreements outside tests/oracle/departures.json (all in {report})", summary]
     for f in failures[:SHOWN]:
-        lines += [f"--- {f['case']['id']}: oracle {f['oracle']}, xraykit {f['xraykit']}", json.dumps(f["case"])]
+        lines += [
+            f"--- {f['case']['id']}: oracle {f['oracle']}, xraykit {f['xraykit']}",
+            json.dumps(f["case"]),
+        ]
     lines += _shrunk(oracle, failures[:SHRUNK])
     pytest.fail("\n".join(lines), pytrace=False)
 
@@ -176,8 +197,10 @@ def _shrunk(oracle: list[str], failures: list[dict[str, Any]]) -> list[str]:
     try:
         for f in failures:
             small = shrink(f["case"], lambda c: (sides[0].decide(c), sides[1].decide(c)))
-            lines += [f"--- {f['case']['id']}: oracle {sides[0].decide(small)}, xraykit {sides[1].decide(small)}",
-                      json.dumps(small)]
+            lines += [
+                f"--- {f['case']['id']}: oracle {sides[0].decide(small)}, xraykit {sides[1].decide(small)}",
+                json.dumps(small),
+            ]
     except (OSError, ValueError, KeyError) as error:  # a side died: the full cases above still stand
         lines.append(f"(shrinking stopped: {error!r})")
     finally:

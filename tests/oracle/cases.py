@@ -42,16 +42,42 @@ _STAR = ("*",)
 XRAY_ACTIONS: dict[str, tuple[str, ...]] = {
     **{
         a: _STAR
-        for a in (
-            "BatchGetTraceSummaryById BatchGetTraces CallWithBearerToken CancelTraceRetrieval "
-            "DeleteResourcePolicy GetDistinctTraceGraphs GetEncryptionConfig GetGroups GetIndexingRules "
-            "GetInsight GetInsightEvents GetInsightImpactGraph GetInsightSummaries GetRetrievedTracesGraph "
-            "GetSamplingRules GetSamplingStatisticSummaries GetSamplingTargets GetServiceGraph "
-            "GetTimeSeriesServiceStatistics GetTraceGraph GetTraceSegmentDestination GetTraceSummaries Link "
-            "ListResourcePolicies ListRetrievedTraces PutEncryptionConfig PutResourcePolicy PutSpans "
-            "PutSpansForIndexing PutTelemetryRecords PutTraceSegments StartTraceRetrieval UpdateIndexingRule "
-            "UpdateTraceSegmentDestination"
-        ).split()
+        for a in [
+            "BatchGetTraceSummaryById",
+            "BatchGetTraces",
+            "CallWithBearerToken",
+            "CancelTraceRetrieval",
+            "DeleteResourcePolicy",
+            "GetDistinctTraceGraphs",
+            "GetEncryptionConfig",
+            "GetGroups",
+            "GetIndexingRules",
+            "GetInsight",
+            "GetInsightEvents",
+            "GetInsightImpactGraph",
+            "GetInsightSummaries",
+            "GetRetrievedTracesGraph",
+            "GetSamplingRules",
+            "GetSamplingStatisticSummaries",
+            "GetSamplingTargets",
+            "GetServiceGraph",
+            "GetTimeSeriesServiceStatistics",
+            "GetTraceGraph",
+            "GetTraceSegmentDestination",
+            "GetTraceSummaries",
+            "Link",
+            "ListResourcePolicies",
+            "ListRetrievedTraces",
+            "PutEncryptionConfig",
+            "PutResourcePolicy",
+            "PutSpans",
+            "PutSpansForIndexing",
+            "PutTelemetryRecords",
+            "PutTraceSegments",
+            "StartTraceRetrieval",
+            "UpdateIndexingRule",
+            "UpdateTraceSegmentDestination",
+        ]
     },
     **{a: ("group",) for a in ("CreateGroup", "DeleteGroup", "GetGroup", "UpdateGroup")},
     **{a: ("sampling-rule",) for a in ("CreateSamplingRule", "DeleteSamplingRule", "UpdateSamplingRule")},
@@ -59,9 +85,13 @@ XRAY_ACTIONS: dict[str, tuple[str, ...]] = {
 }
 # Service-specific condition keys per action (global aws: keys apply to every action).
 _XRAY_KEYS: dict[str, tuple[str, ...]] = {
-    "CreateGroup": ("request-tags",), "CreateSamplingRule": ("request-tags",), "TagResource": ("request-tags",),
-    "UntagResource": ("aws:TagKeys",), "PutResourcePolicy": ("xray:ResourcePolicyName",),
-    "DeleteResourcePolicy": ("xray:ResourcePolicyName",), "PutSpans": ("logs:LogGeneratingResourceArns",),
+    "CreateGroup": ("request-tags",),
+    "CreateSamplingRule": ("request-tags",),
+    "TagResource": ("request-tags",),
+    "UntagResource": ("aws:TagKeys",),
+    "PutResourcePolicy": ("xray:ResourcePolicyName",),
+    "DeleteResourcePolicy": ("xray:ResourcePolicyName",),
+    "PutSpans": ("logs:LogGeneratingResourceArns",),
     "PutTraceSegments": ("logs:LogGeneratingResourceArns",),
     "UpdateTraceSegmentDestination": ("xray:TraceSegmentDestination",),
 }
@@ -73,15 +103,43 @@ OTHER_ACTIONS = {
     "secretsmanager": ("GetSecretValue", "DescribeSecret", "PutSecretValue"),
 }
 SERVICE_PRINCIPALS = ("sns.amazonaws.com", "events.amazonaws.com", "xray.amazonaws.com", "logs.amazonaws.com")
-KNOWN_OPERATORS = (
-    "StringEquals StringNotEquals StringEqualsIgnoreCase StringNotEqualsIgnoreCase StringLike StringNotLike "
-    "NumericEquals NumericNotEquals NumericLessThan NumericLessThanEquals NumericGreaterThan "
-    "NumericGreaterThanEquals DateEquals DateNotEquals DateLessThan DateLessThanEquals DateGreaterThan "
-    "DateGreaterThanEquals Bool BinaryEquals IpAddress NotIpAddress ArnEquals ArnLike ArnNotEquals ArnNotLike Null"
-).split()
+KNOWN_OPERATORS = [
+    "StringEquals",
+    "StringNotEquals",
+    "StringEqualsIgnoreCase",
+    "StringNotEqualsIgnoreCase",
+    "StringLike",
+    "StringNotLike",
+    "NumericEquals",
+    "NumericNotEquals",
+    "NumericLessThan",
+    "NumericLessThanEquals",
+    "NumericGreaterThan",
+    "NumericGreaterThanEquals",
+    "DateEquals",
+    "DateNotEquals",
+    "DateLessThan",
+    "DateLessThanEquals",
+    "DateGreaterThan",
+    "DateGreaterThanEquals",
+    "Bool",
+    "BinaryEquals",
+    "IpAddress",
+    "NotIpAddress",
+    "ArnEquals",
+    "ArnLike",
+    "ArnNotEquals",
+    "ArnNotLike",
+    "Null",
+]
 FAMILY_OPERATORS: dict[str, list[str]] = {
-    "string": KNOWN_OPERATORS[0:6], "numeric": KNOWN_OPERATORS[6:12], "date": KNOWN_OPERATORS[12:18],
-    "bool": ["Bool"], "binary": ["BinaryEquals"], "ip": ["IpAddress", "NotIpAddress"], "arn": KNOWN_OPERATORS[22:26],
+    "string": KNOWN_OPERATORS[0:6],
+    "numeric": KNOWN_OPERATORS[6:12],
+    "date": KNOWN_OPERATORS[12:18],
+    "bool": ["Bool"],
+    "binary": ["BinaryEquals"],
+    "ip": ["IpAddress", "NotIpAddress"],
+    "arn": KNOWN_OPERATORS[22:26],
 }
 OPERATOR_FAMILY = {op: fam for fam, ops in FAMILY_OPERATORS.items() for op in ops} | {"Null": "null"}
 
@@ -105,19 +163,51 @@ KEYS: dict[str, tuple[str, bool, tuple[Any, ...]]] = {
     "aws:SecureTransport": ("bool", False, ("true", "false", True, False)),
     "aws:MultiFactorAuthPresent": ("bool", False, ("true", "false", True)),
     "aws:ViaAWSService": ("bool", False, ("true", "false")),
-    "aws:SourceIp": ("ip", False, ("203.0.113.7", "198.51.100.20", "10.1.2.3", "2001:db8::17", "2001:db8:abcd::5")),
+    "aws:SourceIp": (
+        "ip",
+        False,
+        ("203.0.113.7", "198.51.100.20", "10.1.2.3", "2001:db8::17", "2001:db8:abcd::5"),
+    ),
     "aws:PrincipalArn": ("arn", False, ("$principal-arn",)),
-    "aws:SourceArn": ("arn", False, (f"arn:aws:sns:us-east-1:{ACCOUNT}:alerts", f"arn:aws:s3:::logs-{OTHER}",
-                                     f"arn:aws:events:eu-west-1:{OTHER}:rule/nightly")),
+    "aws:SourceArn": (
+        "arn",
+        False,
+        (
+            f"arn:aws:sns:us-east-1:{ACCOUNT}:alerts",
+            f"arn:aws:s3:::logs-{OTHER}",
+            f"arn:aws:events:eu-west-1:{OTHER}:rule/nightly",
+        ),
+    ),
     "aws:SourceAccount": ("string", False, (ACCOUNT, OTHER)),
     "aws:PrincipalTag/cert": ("binary", False, ("QUJDRA==", "eHJheWtpdA==", "c2VjcmV0")),
-    "aws:CalledVia": ("string", True, (["athena.amazonaws.com"], ["cloudformation.amazonaws.com", "athena.amazonaws.com"], [])),
-    "aws:PrincipalServiceNamesList": ("string", True, (["ec2.amazonaws.com"], ["lambda.amazonaws.com", "xray.amazonaws.com"])),
-    "aws:PrincipalOrgPaths": ("string", True, ([f"{ORG}/r-ab12/ou-ab12-11111111/"], [f"{ORG}/r-ab12/ou-ab12-22222222/"])),
+    "aws:CalledVia": (
+        "string",
+        True,
+        (["athena.amazonaws.com"], ["cloudformation.amazonaws.com", "athena.amazonaws.com"], []),
+    ),
+    "aws:PrincipalServiceNamesList": (
+        "string",
+        True,
+        (["ec2.amazonaws.com"], ["lambda.amazonaws.com", "xray.amazonaws.com"]),
+    ),
+    "aws:PrincipalOrgPaths": (
+        "string",
+        True,
+        ([f"{ORG}/r-ab12/ou-ab12-11111111/"], [f"{ORG}/r-ab12/ou-ab12-22222222/"]),
+    ),
     "aws:TagKeys": ("string", True, (["env"], ["env", "team"], ["Owner"], [])),
-    "logs:LogGeneratingResourceArns": ("arn", True, ([f"arn:aws:ec2:us-east-1:{ACCOUNT}:instance/i-0abc1234"],
-                                                      [f"arn:aws:lambda:us-east-1:{ACCOUNT}:function:checkout",
-                                                       f"arn:aws:ecs:us-east-1:{OTHER}:task/web/1a2b"], [])),
+    "logs:LogGeneratingResourceArns": (
+        "arn",
+        True,
+        (
+            [f"arn:aws:ec2:us-east-1:{ACCOUNT}:instance/i-0abc1234"],
+            [
+                f"arn:aws:lambda:us-east-1:{ACCOUNT}:function:checkout",
+                f"arn:aws:ecs:us-east-1:{OTHER}:task/web/1a2b",
+            ],
+            [],
+        ),
+    ),
     "xray:ResourcePolicyName": ("string", False, ("sns-delivery", "events-delivery")),
     "xray:TraceSegmentDestination": ("string", False, ("XRay", "CloudWatchLogs")),
     "kms:ViaService": ("string", False, ("xray.us-east-1.amazonaws.com", "s3.us-east-1.amazonaws.com")),
@@ -136,11 +226,16 @@ def service_keys(action: str) -> list[str]:
     service, name = action.split(":")
     if service == "xray":
         return [k for k in _XRAY_KEYS.get(name, ()) if k != "request-tags"] + (
-            ["aws:TagKeys"] if "request-tags" in _XRAY_KEYS.get(name, ()) else [])
+            ["aws:TagKeys"] if "request-tags" in _XRAY_KEYS.get(name, ()) else []
+        )
     if service == "kms" and name in KMS_KEY_ACTIONS:
         keys = ["kms:ViaService", "kms:CallerAccount"]
         keys += ["kms:GrantIsForAWSResource"] if name == "CreateGrant" else []
-        keys += ["kms:EncryptionContextKeys"] if name in ("Decrypt", "Encrypt", "GenerateDataKey", "CreateGrant") else []
+        keys += (
+            ["kms:EncryptionContextKeys"]
+            if name in ("Decrypt", "Encrypt", "GenerateDataKey", "CreateGrant")
+            else []
+        )
         return keys
     if service == "kms" and name == "CreateKey":
         return ["kms:ViaService", "kms:CallerAccount"]
@@ -188,7 +283,9 @@ class _Gen:
             self.principal = f"arn:aws:iam::{account}:user/{path}{self.username}"
         elif kind == "session":
             role = self.pick(("xray-daemon", "app-role", "admin-role"))
-            self.principal = f"arn:aws:sts::{account}:assumed-role/{role}/{self.pick(('i-0abc1234', 'session-1'))}"
+            self.principal = (
+                f"arn:aws:sts::{account}:assumed-role/{role}/{self.pick(('i-0abc1234', 'session-1'))}"
+            )
         elif kind == "federated":
             self.username = "bob"
             self.principal = f"arn:aws:sts::{account}:federated-user/bob"
@@ -279,8 +376,11 @@ class _Gen:
         case.update({k: v for k, v in layers.items() if v not in (None, [])})
         if self.resource_account != _arn_account(self.resource) or self.chance(0.2):
             case["resource_account"] = self.resource_account
-        for name, value in (("context", self.context), ("resource_tags", self.resource_tags),
-                            ("request_tags", self.request_tags)):
+        for name, value in (
+            ("context", self.context),
+            ("resource_tags", self.resource_tags),
+            ("request_tags", self.request_tags),
+        ):
             if value:
                 case[name] = value
         return case
@@ -333,10 +433,16 @@ def _action_patterns(g: _Gen, match: bool) -> list[str]:
     service = service.lower()
     if match:
         k = g.rng.randint(1, max(1, len(name) - 1))
-        options = [g.action, f"{service}:*", f"{service}:{name[:k]}*", f"{service}:*{name[k:]}",
-                   f"{_case_variant(g, service)}:{_case_variant(g, name)}", "*"]
+        options = [
+            g.action,
+            f"{service}:*",
+            f"{service}:{name[:k]}*",
+            f"{service}:*{name[k:]}",
+            f"{_case_variant(g, service)}:{_case_variant(g, name)}",
+            "*",
+        ]
         i = g.rng.randrange(len(name))
-        options.append(f"{service}:{name[:i]}?{name[i + 1:]}")
+        options.append(f"{service}:{name[:i]}?{name[i + 1 :]}")
         return [g.pick(options)]
     other = g.pick(_service_actions(service))
     while other.lower() == name.lower():
@@ -378,7 +484,10 @@ def _resource_patterns(g: _Gen, match: bool) -> list[str]:
         service = g.action.split(":")[0]
         return ["*"] if match else [g.pick((f"arn:aws:{service}:*:{ACCOUNT}:*", f"arn:aws:{service}:*:*:*"))]
     _, partition, service, region, account, rest = arn.split(":", 5)
-    head, sep, last = rest.rpartition("/") if "/" in rest else ("", "", rest)
+    # the resource-type prefix ("group/", "secret:") stays literal: wildcards go after it
+    head, sep, last = (
+        rest.rpartition("/") if "/" in rest else rest.partition(":") if ":" in rest else ("", "", rest)
+    )
     prefix = f"arn:{partition}:{service}:{region}:{account}:"
     if match:
         options = [arn, "*", f"{prefix}{head}{sep}*"]
@@ -388,7 +497,7 @@ def _resource_patterns(g: _Gen, match: bool) -> list[str]:
             options.append(f"arn:{partition}:{service}:{region}:*:{rest}")
         if last:
             i = g.rng.randrange(len(last))
-            options.append(f"{prefix}{head}{sep}{last[:i]}?{last[i + 1:]}")
+            options.append(f"{prefix}{head}{sep}{last[:i]}?{last[i + 1 :]}")
         if g.variables and g.username and g.username in rest.split("/"):
             options += [arn.replace(f"/{g.username}", "/${aws:username}", 1)] * 3
         return [g.pick(options)]
@@ -438,8 +547,13 @@ def principal_element(g: _Gen, applies: bool) -> Any:
             return chosen
         aws = [chosen] + ([f"arn:aws:iam::{THIRD}:root"] if g.chance(0.25) else [])
         return {"AWS": g.one_or_list(aws)}
-    others = [f"arn:aws:iam::{THIRD}:root", f"arn:aws:iam::{account}:user/mallory",
-              f"arn:aws:iam::{account}:role/other-role", THIRD, f"arn:aws:sts::{account}:assumed-role/other-role/s"]
+    others = [
+        f"arn:aws:iam::{THIRD}:root",
+        f"arn:aws:iam::{account}:user/mallory",
+        f"arn:aws:iam::{account}:role/other-role",
+        THIRD,
+        f"arn:aws:sts::{account}:assumed-role/other-role/s",
+    ]
     return g.pick(({"AWS": g.pick(others)}, {"Service": "sns.amazonaws.com"}))
 
 
@@ -461,7 +575,7 @@ def _string_values(g: _Gen, key: str, actual: Any, op: str) -> list[Any]:
         options += [base, base, _case_variant(g, base)]
         if like:
             k = g.rng.randint(0, len(base) - 1)
-            options += [base[:k] + "*", "*" + base[k:], base[:k] + "?" + base[k + 1:], "*"]
+            options += [base[:k] + "*", "*" + base[k:], base[:k] + "?" + base[k + 1 :], "*"]
         if "*" in base:
             options.append(base.replace("*", "${*}"))
         if "$" in base:
@@ -478,24 +592,31 @@ def _string_values(g: _Gen, key: str, actual: Any, op: str) -> list[Any]:
 
 
 def _ip_values(g: _Gen, actual: Any) -> list[str]:
-    v4 = ["203.0.113.0/24", "198.51.100.0/22", "10.0.0.0/8", "192.0.2.0/24", "203.0.113.7", "0.0.0.0/0"]
-    v6 = ["2001:db8::/32", "2001:db8:abcd::/48", "2001:db8::17", "2001:db9::/32", "::/0"]
-    if isinstance(actual, str) and ":" in actual:
-        pool = v6 + v6 + v4
-    else:
-        pool = v4 + v4 + v6
+    v4 = ["203.0.113.0/24", "198.51.100.0/22", "10.0.0.0/8", "192.0.2.0/24", "203.0.113.7"]
+    v6 = ["2001:db8::/32", "2001:db8:abcd::/48", "2001:db8::17", "2001:db9::/32"]
+    ipv6 = isinstance(actual, str) and ":" in actual
+    pool = (v6 * 2 + v4 if ipv6 else v4 * 2 + v6) + ["0.0.0.0/0", "::/0"]
     return g.rng.sample(pool, g.rng.randint(1, 2))
 
 
-def _arn_values(g: _Gen, actual: Any) -> list[str]:
+def _arn_values(g: _Gen, actual: Any, op: str) -> list[str]:
     base = g.pick(actual) if isinstance(actual, list) and actual else actual
     if not isinstance(base, str) or not base.startswith("arn:"):
-        base = g.pick((f"arn:aws:sns:us-east-1:{ACCOUNT}:alerts", g.principal if ":" in g.principal else "arn:aws:s3:::b"))
+        base = g.pick(
+            (
+                f"arn:aws:sns:us-east-1:{ACCOUNT}:alerts",
+                g.principal if ":" in g.principal else "arn:aws:s3:::b",
+            )
+        )
     _, partition, service, region, account, rest = base.split(":", 5)
-    options = [base, f"arn:{partition}:{service}:*:{account}:{rest}", f"arn:{partition}:{service}:{region}:{account}:*",
-               f"arn:{partition}:{service}:{region}:{THIRD if account else ''}:{rest}",
-               f"arn:{partition}:{service}:*:*:*"]
-    if g.variables and g.username and g.username in rest:
+    options = [
+        base,
+        f"arn:{partition}:{service}:*:{account}:{rest}",
+        f"arn:{partition}:{service}:{region}:{account}:*",
+        f"arn:{partition}:{service}:{region}:{THIRD if account else ''}:{rest}",
+        f"arn:{partition}:{service}:*:*:*",
+    ]
+    if g.variables and g.username and g.username in rest and "Not" not in op:
         options.append(base.replace(g.username, "${aws:username}"))
     return g.rng.sample(options, g.rng.randint(1, 2))
 
@@ -505,8 +626,10 @@ def _values(g: _Gen, key: str, family: str, op: str, actual: Any) -> list[Any]:
         return _string_values(g, key, actual, op)
     if family == "numeric":
         n = int(actual) if isinstance(actual, (int, str)) and str(actual).isdigit() else 3600
-        return [g.pick((str(n), n, str(n + g.pick((-600, 1, 3600))), str(max(0, n - 1)), f"{n}.5"))
-                for _ in range(g.rng.randint(1, 2))]
+        return [
+            g.pick((str(n), n, str(n + g.pick((-600, 1, 3600))), str(max(0, n - 1)), f"{n}.5"))
+            for _ in range(g.rng.randint(1, 2))
+        ]
     if family == "date":
         return [g.date(g.pick((-30, -1, 0, 1, 30))) for _ in range(g.rng.randint(1, 2))]
     if family == "bool":
@@ -514,7 +637,7 @@ def _values(g: _Gen, key: str, family: str, op: str, actual: Any) -> list[Any]:
     if family == "ip":
         return _ip_values(g, actual)
     if family == "arn":
-        return _arn_values(g, actual)
+        return _arn_values(g, actual, op)
     domain = list(KEYS[key][2])
     return g.rng.sample(domain, g.rng.randint(1, 2))
 
@@ -576,8 +699,11 @@ def statement(g: _Gen, effect: str, applies: bool, layer: str, p_condition: floa
         if name == "NotAction":
             name, value = "Action", _action_patterns(g, action_hits)
         service = g.action.split(":")[0].lower()
-        value = [f"{service}:*" if v == "*" else v for v in value] if isinstance(value, list) else (
-            f"{service}:*" if value == "*" else value)
+        value = (
+            [f"{service}:*" if v == "*" else v for v in value]
+            if isinstance(value, list)
+            else (f"{service}:*" if value == "*" else value)
+        )
     st[name] = value
     if not (layer == "resource" and g.action == "sts:AssumeRole"):  # trust policies have no Resource
         name, value = resource_element(g, resource_hits)
@@ -637,7 +763,9 @@ def scps(g: _Gen) -> list[Any]:
 def rcps(g: _Gen) -> list[Any]:
     levels = []
     for _ in range(g.pick((1, 2, 2, 3))):
-        level = [policy(g, [statement(g, "Deny", g.chance(0.45), "rcp", 0.7)]) for _ in range(g.pick((0, 1, 1, 2)))]
+        level = [
+            policy(g, [statement(g, "Deny", g.chance(0.45), "rcp", 0.7)]) for _ in range(g.pick((0, 1, 1, 2)))
+        ]
         for doc in level:
             (doc.get("policy", doc))["Version"] = "2012-10-17"
         levels.append(level)
@@ -695,13 +823,28 @@ def scenario_xray(g: _Gen) -> Case:
 def _key_policy(g: _Gen) -> Any:
     sts: list[Doc] = []
     if g.chance(0.65):  # the default key policy's statement: the key's account delegates to IAM
-        sts.append({"Sid": "EnableIAMUserPermissions", "Effect": "Allow",
-                    "Principal": {"AWS": g.pick((f"arn:aws:iam::{ACCOUNT}:root", ACCOUNT))},
-                    "Action": "kms:*", "Resource": "*"})
+        sts.append(
+            {
+                "Sid": "EnableIAMUserPermissions",
+                "Effect": "Allow",
+                "Principal": {"AWS": g.pick((f"arn:aws:iam::{ACCOUNT}:root", ACCOUNT))},
+                "Action": "kms:*",
+                "Resource": "*",
+            }
+        )
     if g.principal_account == OTHER and g.chance(0.6):  # the external account is trusted as a whole
-        st = {"Effect": "Allow", "Principal": {"AWS": g.pick((f"arn:aws:iam::{OTHER}:root", OTHER))},
-              "Action": g.pick((["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey*", "kms:DescribeKey"],
-                                "kms:*", "kms:Decrypt")), "Resource": "*"}
+        st = {
+            "Effect": "Allow",
+            "Principal": {"AWS": g.pick((f"arn:aws:iam::{OTHER}:root", OTHER))},
+            "Action": g.pick(
+                (
+                    ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey*", "kms:DescribeKey"],
+                    "kms:*",
+                    "kms:Decrypt",
+                )
+            ),
+            "Resource": "*",
+        }
         if g.chance(0.3):
             st["Condition"] = condition_block(g)
         sts.append(st)
@@ -735,7 +878,9 @@ def _resource_arn(g: _Gen, service: str, owner: str) -> str:
         bucket = g.pick(("reports", "media-archive", f"logs-{owner}"))
         if g.action == "s3:ListBucket":
             return f"arn:aws:s3:::{bucket}"
-        return f"arn:aws:s3:::{bucket}/" + g.pick((f"home/{g.username or 'alice'}/notes.txt", "public/index.html"))
+        return f"arn:aws:s3:::{bucket}/" + g.pick(
+            (f"home/{g.username or 'alice'}/notes.txt", "public/index.html")
+        )
     if service == "sqs":
         return f"arn:aws:sqs:{region}:{owner}:{g.pick(('trace-events', 'orders.fifo'))}"
     return f"arn:aws:secretsmanager:{region}:{owner}:secret:{g.pick(('db-creds', 'api-key'))}-AbCdEf"
@@ -769,8 +914,10 @@ def scenario_sts(g: _Gen) -> Case:
     g.resource_account = ACCOUNT
     g.add_tags(resource=True, request=True)
     g.build_context(service_keys(g.action))
-    layers = {"identity_policies": identity_policies(g) if g.chance(0.85) else [],
-              "resource_policy": _resource_policy(g, 0.7)}
+    layers = {
+        "identity_policies": identity_policies(g) if g.chance(0.85) else [],
+        "resource_policy": _resource_policy(g, 0.7),
+    }
     return g.case(**guardrails(g, layers, rcp_ok=True))
 
 
@@ -785,7 +932,10 @@ def scenario_service(g: _Gen) -> Case:
         g.resource = _resource_arn(g, service, ACCOUNT)
     g.resource_account = ACCOUNT
     g.build_context(service_keys(g.action))
-    for key, value in (("aws:SourceArn", f"arn:aws:sns:us-east-1:{ACCOUNT}:alerts"), ("aws:SourceAccount", ACCOUNT)):
+    for key, value in (
+        ("aws:SourceArn", f"arn:aws:sns:us-east-1:{ACCOUNT}:alerts"),
+        ("aws:SourceAccount", ACCOUNT),
+    ):
         if g.chance(0.6):
             g.context[key] = value
     return g.case(resource_policy=_resource_policy(g, 0.7))
@@ -797,15 +947,24 @@ def scenario_version_2008(g: _Gen) -> Case:
     g.action = "xray:GetGroup"
     g.resource = f"arn:aws:xray:us-east-1:{ACCOUNT}:group/{g.username}/{g.pick(_GROUP_IDS)}"
     g.context["aws:username"] = g.username
-    resource = g.pick((f"arn:aws:xray:*:{ACCOUNT}:group/${{aws:username}}/*", "arn:aws:xray:*:*:group/${aws:username}/*"))
-    doc = {"Version": "2008-10-17", "Statement": [{"Effect": "Allow", "Action": "xray:GetGroup", "Resource": resource}]}
+    resource = g.pick(
+        (f"arn:aws:xray:*:{ACCOUNT}:group/${{aws:username}}/*", "arn:aws:xray:*:*:group/${aws:username}/*")
+    )
+    doc = {
+        "Version": "2008-10-17",
+        "Statement": [{"Effect": "Allow", "Action": "xray:GetGroup", "Resource": resource}],
+    }
     return g.case(identity_policies=[doc])
 
 
 def _first_statement(case: Case) -> Doc:
     if not case.get("identity_policies"):
-        case["identity_policies"] = [{"Version": "2012-10-17", "Statement": [
-            {"Effect": "Allow", "Action": case["action"], "Resource": "*"}]}]
+        case["identity_policies"] = [
+            {
+                "Version": "2012-10-17",
+                "Statement": [{"Effect": "Allow", "Action": case["action"], "Resource": "*"}],
+            }
+        ]
     doc = case["identity_policies"][0]
     doc = doc.get("policy", doc)
     if isinstance(doc.get("Statement"), dict):
@@ -815,9 +974,22 @@ def _first_statement(case: Case) -> Doc:
 
 def _malform(g: _Gen, case: Case) -> None:
     """Break the case in one way that AWS rejects."""
-    kind = g.pick(("effect", "statement-key", "action-and-not-action", "no-resource", "principal", "version",
-                   "unknown-action", "condition-object", "unknown-operator", "resource-type", "rcp-allow",
-                   "scp-principal"))
+    kind = g.pick(
+        (
+            "effect",
+            "statement-key",
+            "action-and-not-action",
+            "no-resource",
+            "principal",
+            "version",
+            "unknown-action",
+            "condition-object",
+            "unknown-operator",
+            "resource-type",
+            "rcp-allow",
+            "scp-principal",
+        )
+    )
     st = _first_statement(case)
     doc = case["identity_policies"][0]
     doc = doc.get("policy", doc)
@@ -839,18 +1011,31 @@ def _malform(g: _Gen, case: Case) -> None:
     elif kind == "condition-object":
         st["Condition"] = {"StringEquals": {"aws:username": {"value": "alice"}}}
     elif kind == "unknown-operator":
-        st["Condition"] = {g.pick(("StringEqualz", "StringEqualsIgnorecase2", "DateBefore")): {"aws:username": "alice"}}
+        st["Condition"] = {
+            g.pick(("StringEqualz", "StringEqualsIgnorecase2", "DateBefore")): {"aws:username": "alice"}
+        }
     elif kind == "resource-type":
         if case["resource"] == "*":
             case["resource"] = f"arn:aws:xray:us-east-1:{ACCOUNT}:group/prod-api/{_GROUP_IDS[0]}"
         else:
             case["resource"] = f"arn:aws:xray:us-east-1:{ACCOUNT}:trace/1-5759e988-bd862e3fe1be46a994272793"
     elif kind == "rcp-allow":
-        case["rcps"] = [{"Version": "2012-10-17", "Statement": [
-            {"Effect": "Allow", "Principal": "*", "Action": "xray:*", "Resource": "*"}]}]
+        case["rcps"] = [
+            {
+                "Version": "2012-10-17",
+                "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "xray:*", "Resource": "*"}],
+            }
+        ]
     else:
-        case["scps"] = [FULL_ACCESS, {"Version": "2012-10-17", "Statement": [
-            {"Effect": "Deny", "Principal": "*", "Action": "xray:Delete*", "Resource": "*"}]}]
+        case["scps"] = [
+            FULL_ACCESS,
+            {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {"Effect": "Deny", "Principal": "*", "Action": "xray:Delete*", "Resource": "*"}
+                ],
+            },
+        ]
 
 
 def scenario_malformed(g: _Gen) -> Case:
@@ -860,8 +1045,13 @@ def scenario_malformed(g: _Gen) -> Case:
 
 
 SCENARIOS: list[tuple[Callable[[_Gen], Case], float]] = [
-    (scenario_xray, 40), (scenario_kms, 17), (scenario_resource, 20), (scenario_sts, 9), (scenario_service, 4),
-    (scenario_malformed, 3.5), (scenario_version_2008, 0.5),
+    (scenario_xray, 40),
+    (scenario_kms, 17),
+    (scenario_resource, 20),
+    (scenario_sts, 9),
+    (scenario_service, 4),
+    (scenario_malformed, 3.5),
+    (scenario_version_2008, 0.5),
 ]
 
 
@@ -882,6 +1072,7 @@ def generate(n: int, seed: int = 0) -> Iterator[Case]:
 # -- Looking at a case: its policies, its features, the departures it falls under -------------------
 def policies(case: Case) -> Iterator[tuple[str, Doc]]:
     """(layer, document) for every policy of the case; the layer names match the case fields."""
+
     def unwrap(p: Any) -> Doc:
         return p["policy"] if isinstance(p, dict) and "policy" in p and "Statement" not in p else p
 
@@ -910,22 +1101,39 @@ def _base_operator(op: str) -> str:
 
 
 def effective_resource_account(case: Case) -> str:
-    return str(case.get("resource_account") or _arn_account(case.get("resource", "*")) or
-               _arn_account(case["principal"]) or "")
+    return str(
+        case.get("resource_account")
+        or _arn_account(case.get("resource", "*"))
+        or _arn_account(case["principal"])
+        or ""
+    )
 
 
 def features(case: Case) -> set[str]:
     """What a case exercises: layers, elements, operator families, variables, principals..."""
     found = {f"action:{case['action']}"}
     principal = case["principal"]
-    kind = ("service" if principal in SERVICE_PRINCIPALS else "session" if ":assumed-role/" in principal
-            else "federated" if ":federated-user/" in principal else "user")
+    kind = (
+        "service"
+        if principal in SERVICE_PRINCIPALS
+        else "session"
+        if ":assumed-role/" in principal
+        else "federated"
+        if ":federated-user/" in principal
+        else "user"
+    )
     found.add(f"requester:{kind}")
     if kind != "service" and effective_resource_account(case) != _arn_account(principal):
         found.add("cross-account")
     resource = case.get("resource", "*")
-    found.add("resource:" + ("*" if resource == "*" else resource.split(":")[2] + ":" +
-                             resource.split(":", 5)[5].split("/")[0].split(":")[0]))
+    found.add(
+        "resource:"
+        + (
+            "*"
+            if resource == "*"
+            else resource.split(":")[2] + ":" + resource.split(":", 5)[5].split("/")[0].split(":")[0]
+        )
+    )
     for layer in ("scps", "rcps"):
         items = case.get(layer) or []
         if items and all(isinstance(i, list) for i in items) and len(items) > 1:
@@ -941,13 +1149,23 @@ def features(case: Case) -> set[str]:
         found.add(f"layer:{layer}")
         found.add(f"version:{doc.get('Version', 'none')}" if isinstance(doc, dict) else "version:?")
         text = json.dumps(doc)
-        found |= {name for name, mark in (("variable", "${aws:"), ("variable:default", ", '"),
-                                          ("variable:escape", "${*}"), ("variable:escape", "${$}")) if mark in text}
+        found |= {
+            name
+            for name, mark in (
+                ("variable", "${aws:"),
+                ("variable:default", ", '"),
+                ("variable:escape", "${*}"),
+                ("variable:escape", "${$}"),
+            )
+            if mark in text
+        }
         for st in statements(doc):
             found |= {f"element:{e}" for e in ("NotAction", "NotResource", "NotPrincipal") if e in st}
             for element in ("Action", "NotAction", "Resource", "NotResource"):
                 values = st.get(element, [])
-                if any("?" in v for v in (values if isinstance(values, list) else [values]) if isinstance(v, str)):
+                if any(
+                    "?" in v for v in (values if isinstance(values, list) else [values]) if isinstance(v, str)
+                ):
                     found.add("wildcard:?")
             for who in (st.get("Principal"), st.get("NotPrincipal")):
                 found |= _principal_features(who)
@@ -955,7 +1173,7 @@ def features(case: Case) -> set[str]:
             for op, block in conditions.items():
                 found.add("op:" + OPERATOR_FAMILY.get(_base_operator(op), "unknown"))
                 found |= {f"op:{part}" for part in ("IfExists", "ForAllValues", "ForAnyValue") if part in op}
-                for key, values in (block.items() if isinstance(block, dict) else []):
+                for key, values in block.items() if isinstance(block, dict) else []:
                     found.add(f"key:{key.lower()}")
                     if op.startswith("For") and key.lower() not in present:
                         found.add("set-operator:absent-key")
@@ -985,14 +1203,20 @@ def _principal_features(who: Any) -> set[str]:
 
 # The predicates of departures.json, by id: each says whether a case falls under that departure.
 def _unknown_operator(case: Case) -> bool:
-    return any(_base_operator(op) not in KNOWN_OPERATORS
-               for _, doc in policies(case) for st in statements(doc)
-               for op in (st.get("Condition") if isinstance(st.get("Condition"), dict) else {}))
+    return any(
+        _base_operator(op) not in KNOWN_OPERATORS
+        for _, doc in policies(case)
+        for st in statements(doc)
+        for op in (st.get("Condition") if isinstance(st.get("Condition"), dict) else {})
+    )
 
 
 def _variables_outside_2012(case: Case) -> bool:
-    return any(doc.get("Version") != "2012-10-17" and _has_variable(doc.get("Statement"))
-               for _, doc in policies(case) if isinstance(doc, dict))
+    return any(
+        doc.get("Version") != "2012-10-17" and _has_variable(doc.get("Statement"))
+        for _, doc in policies(case)
+        if isinstance(doc, dict)
+    )
 
 
 def _action_missing_from_oracle_data(case: Case) -> bool:
@@ -1018,30 +1242,44 @@ def _conditions(case: Case) -> Iterator[tuple[str, str, list[Any]]]:
     for _, doc in policies(case):
         for st in statements(doc):
             block = st.get("Condition")
-            for op, tests in (block.items() if isinstance(block, dict) else []):
-                for key, values in (tests.items() if isinstance(tests, dict) else []):
+            for op, tests in block.items() if isinstance(block, dict) else []:
+                for key, values in tests.items() if isinstance(tests, dict) else []:
                     yield op, key, values if isinstance(values, list) else [values]
 
 
 def _ipv4_zero_prefix(case: Case) -> bool:
-    return any(_base_operator(op) in ("IpAddress", "NotIpAddress") and isinstance(v, str)
-               and re.fullmatch(r"\d+\.\d+\.\d+\.\d+/0", v) is not None
-               for op, _, values in _conditions(case) for v in values)
+    return any(
+        _base_operator(op) in ("IpAddress", "NotIpAddress")
+        and isinstance(v, str)
+        and re.fullmatch(r"\d+\.\d+\.\d+\.\d+/0", v) is not None
+        for op, _, values in _conditions(case)
+        for v in values
+    )
 
 
 def _not_ip_bare_address_other_family(case: Case) -> bool:
     source = next((v for k, v in (case.get("context") or {}).items() if k.lower() == "aws:sourceip"), None)
     if not isinstance(source, str):
         return False
-    return any(_base_operator(op) == "NotIpAddress" and key.lower() == "aws:sourceip" and isinstance(v, str)
-               and "/" not in v and (":" in v) != (":" in source)
-               for op, key, values in _conditions(case) for v in values)
+    return any(
+        _base_operator(op) == "NotIpAddress"
+        and key.lower() == "aws:sourceip"
+        and isinstance(v, str)
+        and "/" not in v
+        and (":" in v) != (":" in source)
+        for op, key, values in _conditions(case)
+        for v in values
+    )
 
 
 def _escapes_in_exact_string_operators(case: Case) -> bool:
-    return any(_base_operator(op).startswith(("StringEquals", "StringNotEquals")) and isinstance(v, str)
-               and any(e in v for e in ("${*}", "${?}", "${$}"))
-               for op, _, values in _conditions(case) for v in values)
+    return any(
+        _base_operator(op).startswith(("StringEquals", "StringNotEquals"))
+        and isinstance(v, str)
+        and any(e in v for e in ("${*}", "${?}", "${$}"))
+        for op, _, values in _conditions(case)
+        for v in values
+    )
 
 
 DEPARTURES: dict[str, Callable[[Case], bool]] = {
@@ -1075,8 +1313,11 @@ def excused(case: Case, oracle: str, xraykit: str, entries: list[dict[str, Any]]
     found = []
     for entry in entries:
         answers = entry.get("answers", {})
-        if (DEPARTURES[entry["id"]](case) and oracle in answers.get("oracle", [oracle])
-                and xraykit in answers.get("xraykit", [xraykit])):
+        if (
+            DEPARTURES[entry["id"]](case)
+            and oracle in answers.get("oracle", [oracle])
+            and xraykit in answers.get("xraykit", [xraykit])
+        ):
             found.append(entry["id"])
     return found
 
