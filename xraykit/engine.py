@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from xraykit import catalog
@@ -532,6 +533,7 @@ def _memo_key(action: str, resource: str, principal: str, context: Mapping[str, 
     return (action, resource, principal, resource_account, *items)
 
 
+@lru_cache(maxsize=4096)
 def _supported_keys(action: catalog.Action) -> frozenset[str]:
     """Lowercased prefixes (before any ``/``) of the service keys this action's requests carry."""
     supported = {k.lower().split("/", 1)[0] for k in action.condition_keys}

@@ -193,6 +193,9 @@ def parse_policy(
             )) from None
         except UnicodeDecodeError:
             raise XrayKitError(Issue("", "not valid JSON: the text is not UTF-8", None, source)) from None
+    fast = _fast_policy(document, kind, name)
+    if fast is not None:
+        return fast
     issues = check_policy(document, kind)
     if issues:
         raise XrayKitError(issue.located(source) for issue in issues)
@@ -498,3 +501,160 @@ def _normalize(document: Mapping[str, Any], kind: PolicyKind, name: str) -> Poli
         Policy, kind=kind, version=document.get("Version"), id=document.get("Id"),
         statements=tuple(statements), name=name, document=document,
     )
+
+
+# --------------------------------------------------------------------------------------------
+# the fast path: one pass that checks and builds a document of the everyday shape; anything
+# unusual (or wrong) returns None and goes through check_policy, which finds every issue.
+# tests/test_policy_fastpath.py holds the two paths to the same answers.
+
+_FAST_ACTION = re.compile(r"^[a-zA-Z0-9-]+:[a-zA-Z0-9*?-]+$")
+_POLICY_KEY_SET = frozenset(_POLICY_KEYS)
+_STATEMENT_KEY_SET = frozenset(_STATEMENT_KEYS)
+_PRINCIPAL_FIELDS = {"AWS": "aws", "Service": "service", "Federated": "federated", "CanonicalUser": "canonical_user"}
+
+
+def _fast_strings(value: Any) -> tuple[str, ...] | None:
+    if type(value) is str:
+        return (value,)
+    if type(value) is list and value and all(type(v) is str for v in value):
+        return tuple(value)
+    return None
+
+
+def _fast_principal(value: Any, rcp: bool) -> Principal | None:
+    if value == "*" or value == {"AWS": "*"}:
+        return _build(Principal, wildcard=True, aws=(), service=(), federated=(), canonical_user=())
+    if rcp or type(value) is not dict or not value:
+        return None
+    fields: dict[str, Any] = {"wildcard": False, "aws": (), "service": (), "federated": (), "canonical_user": ()}
+    for key, raw in value.items():
+        field = _PRINCIPAL_FIELDS.get(key)
+        names = _fast_strings(raw)
+        if field is None or names is None:
+            return None
+        if key == "AWS" and not all(n == "*" or n.startswith("arn:") or (len(n) == 12 and n.isdigit()) for n in names):
+            return None
+        fields[field] = names
+    return _build(Principal, **fields)
+
+
+def _fast_condition(value: Any) -> tuple[tuple[str, tuple[tuple[str, tuple[str, ...]], ...]], ...] | None:
+    if type(value) is not dict:
+        return None
+    out = []
+    for op, block in value.items():
+        try:
+            operators.parse_operator(op)
+        except XrayKitError:
+            return None
+        if type(block) is not dict or not block:
+            return None
+        keys = []
+        for key, raw in block.items():
+            if type(key) is not str or ":" not in key or (type(raw) is list and not raw):
+                return None
+            try:
+                keys.append((key, operators.normalize_values(raw)))
+            except XrayKitError:
+                return None
+        out.append((op, tuple(keys)))
+    return tuple(out)
+
+
+def _fast_statement(raw: Any, kind: PolicyKind, sids: set[str]) -> Statement | None:
+    if type(raw) is not dict or not _STATEMENT_KEY_SET.issuperset(raw):
+        return None
+    sid = raw.get("Sid")
+    if sid is not None:
+        if type(sid) is not str or sid in sids:
+            return None
+        sids.add(sid)
+    elif "Sid" in raw:
+        return None
+    effect = raw.get("Effect")
+    if effect not in ("Allow", "Deny") or (kind is PolicyKind.RCP and effect != "Deny"):
+        return None
+    # Action / NotAction: exactly one, every entry well formed
+    if ("Action" in raw) == ("NotAction" in raw) or (kind is PolicyKind.RCP and "NotAction" in raw):
+        return None
+    actions = _fast_strings(raw.get("Action", raw.get("NotAction")))
+    if actions is None:
+        return None
+    for action in actions:
+        if action == "*":
+            if kind is PolicyKind.RCP:
+                return None
+        elif not _FAST_ACTION.match(action) or action.count(":") != 1:
+            return None
+    # Resource / NotResource
+    has_resource = "Resource" in raw
+    if has_resource and "NotResource" in raw:
+        return None
+    resources = None
+    if has_resource or "NotResource" in raw:
+        resources = _fast_strings(raw.get("Resource", raw.get("NotResource")))
+        if resources is None:
+            return None
+        for resource in resources:
+            if resource != "*" and not (resource.startswith("arn:") and (resource.count(":") >= 5 or resource.endswith("*"))):
+                return None
+    elif kind is not PolicyKind.RESOURCE:
+        return None
+    # Principal / NotPrincipal
+    has_principal = "Principal" in raw
+    if has_principal and "NotPrincipal" in raw:
+        return None
+    principal = not_principal = None
+    if kind.names_principal:
+        if has_principal:
+            principal = _fast_principal(raw["Principal"], kind is PolicyKind.RCP)
+            if principal is None:
+                return None
+        elif "NotPrincipal" in raw and kind is not PolicyKind.RCP:
+            not_principal = _fast_principal(raw["NotPrincipal"], False)
+            if not_principal is None:
+                return None
+        else:
+            return None
+    elif has_principal or "NotPrincipal" in raw:
+        return None
+    condition: tuple[tuple[str, tuple[tuple[str, tuple[str, ...]], ...]], ...] = ()
+    if "Condition" in raw:
+        found = _fast_condition(raw["Condition"])
+        if found is None:
+            return None
+        condition = found
+    return _build(
+        Statement, sid=sid, effect=effect, principal=principal, not_principal=not_principal,
+        action=actions if "Action" in raw else None, not_action=None if "Action" in raw else actions,
+        resource=resources if has_resource else None, not_resource=None if has_resource else resources,
+        condition=condition,
+    )
+
+
+def _fast_policy(document: Any, kind: PolicyKind, name: str) -> Policy | None:
+    """The policy, when it has the everyday shape and is valid; None when it needs the full check."""
+    if type(document) is not dict or not _POLICY_KEY_SET.issuperset(document):
+        return None
+    version = document.get("Version")
+    if (version is not None and version not in VERSIONS) or ("Version" in document and version is None):
+        return None
+    if kind is PolicyKind.RCP and version != "2012-10-17":
+        return None
+    policy_id = document.get("Id")
+    if policy_id is not None and type(policy_id) is not str:
+        return None
+    raw = document.get("Statement")
+    items = [raw] if type(raw) is dict else raw
+    if type(items) is not list:
+        return None
+    sids: set[str] = set()
+    statements = []
+    for item in items:
+        statement = _fast_statement(item, kind, sids)
+        if statement is None:
+            return None
+        statements.append(statement)
+    return _build(Policy, kind=kind, version=version, id=policy_id, statements=tuple(statements),
+                  name=name, document=document)

@@ -94,13 +94,19 @@ def run_stream(stdin: IO[str], stdout: IO[str]) -> int:
 
     A line that is not JSON gets an ``Error`` answer with a ``null`` id; blank lines are skipped.
     """
-    loads, dumps = json.loads, json.dumps
+    import orjson  # several times faster than the standard library on these lines
+
+    loads = orjson.loads
+
+    def dumps(answer: dict[str, Any]) -> str:
+        return orjson.dumps(answer).decode()
+
     for number, line in enumerate(stdin, 1):
         if not line.strip():
             continue
         try:
             case = loads(line)
-        except json.JSONDecodeError as error:
+        except (json.JSONDecodeError, orjson.JSONDecodeError) as error:
             answer = {"id": None, "decision": "Error",
                       "issues": [{"path": f"line {number}", "message": f"not valid JSON: {error.msg.lower()}"}]}
         else:
