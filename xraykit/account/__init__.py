@@ -13,6 +13,7 @@ Taught in the notebooks on tags (the lifecycle stepper), managed policies and KM
 from xraykit.account.apimodel import check_parameters, operation_name, operation_names
 from xraykit.account.bundles import Bundle, BundleMember, BundleResult, bundle, bundle_names, evaluate_bundle
 from xraykit.account.identity import IamGroup, Identity, Role, Session, User, unique_id
+from xraykit.account.lifecycle import tag_lifecycle
 from xraykit.account.model import Account
 from xraykit.account.operations import ENCRYPTED_READS
 from xraykit.account.records import AuthRequest, CallLog, CallRecord, Change
@@ -43,5 +44,6 @@ __all__ = [
     "evaluate_bundle",
     "operation_name",
     "operation_names",
+    "tag_lifecycle",
     "unique_id",
 ]
