@@ -10,6 +10,10 @@ as a list of sentences.
 :func:`scenario_names` lists them, :func:`load_scenario` loads one, :func:`run_scenario` runs it
 on a fresh account and says which expectations failed. The notebooks are built from these files.
 
+Group ARNs end in an ID generated at creation, so steps refer to resources by name:
+``{group:NAME}``, ``{rule:NAME}`` and ``{key:ALIAS}`` in a call's parameters or a request's
+resource and context become the ARN the account gave that resource.
+
 ``run_scenario("the documented policy denies deleting a group tagged stage prod")``
 """
 
