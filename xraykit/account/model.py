@@ -246,6 +246,7 @@ class Account(AccountState):
             "rules",
             "keys",
             "_created",
+            "extra_context",
         ):
             setattr(other, name, dict(getattr(self, name)))
         other._cache = {}
