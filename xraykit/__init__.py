@@ -32,7 +32,7 @@ _LAZY: dict[str, str] = {
 _SUBMODULES = {
     "arn", "catalog", "conditions", "credentials", "engine", "errors", "kms", "lint", "operators",
     "policy", "render", "result", "scenarios", "variables", "wildcards", "account", "figures",
-    "exercises", "least_privilege",
+    "exercises", "least_privilege", "matrix", "compare", "stream", "matching",
 }
 
 __all__ = sorted(_LAZY)
