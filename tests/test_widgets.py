@@ -312,3 +312,228 @@ def test_import_xraykit_and_figures_do_not_load_ipywidgets_or_matplotlib():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+# ------------------------------------------------------------------------------------------
+# tags
+
+from xraykit.widgets import credentials_editor, key_policy_toggler, lifecycle_stepper, tag_explorer  # noqa: E402
+from xraykit.widgets.credentials import parse_env  # noqa: E402
+from xraykit.widgets.tags import TAG_POLICIES, parse_tags  # noqa: E402
+
+_DOCS, _FIXED, _ADMIN, _ALLOWLIST, _GUARDED = list(TAG_POLICIES)
+
+
+def test_tag_explorer_default_is_the_docs_delete_of_a_prod_group():
+    explorer = tag_explorer()
+    assert explorer.result.decision.value == "ExplicitlyDenied"
+    assert explorer.result.tag_keys_in_play()["resource tags"] == ("stage=prod",)
+    assert "ExplicitlyDenied" in explorer.status.value
+
+
+@pytest.mark.parametrize(
+    ("policy", "operation", "on_group", "sent", "decision", "keys"),
+    [
+        pytest.param(
+            _DOCS,
+            "CreateGroup",
+            "",
+            "stage=prod",
+            "ExplicitlyDenied",
+            {"request tags": ("stage=prod",), "aws:TagKeys": ("stage",), "resource tags": ()},
+            id="creating a group tagged stage=prod is denied by its request tag",
+        ),
+        pytest.param(
+            _DOCS,
+            "UntagResource",
+            "stage=prod",
+            "stage",
+            "Allowed",
+            {"request tags": (), "aws:TagKeys": ("stage",), "resource tags": ("stage=prod",)},
+            id="the docs' policy lets anyone untag a prod group",
+        ),
+        pytest.param(
+            _FIXED,
+            "UntagResource",
+            "stage=prod",
+            "stage",
+            "ExplicitlyDenied",
+            {"request tags": (), "aws:TagKeys": ("stage",), "resource tags": ("stage=prod",)},
+            id="the fixed policy denies untagging a prod group",
+        ),
+        pytest.param(
+            _ADMIN,
+            "TagResource",
+            "",
+            "role=admin",
+            "ExplicitlyDenied",
+            {"request tags": ("role=admin",), "aws:TagKeys": ("role",), "resource tags": ()},
+            id="adding role=admin is denied by the docs' admin example",
+        ),
+        pytest.param(
+            _ALLOWLIST,
+            "TagResource",
+            "",
+            "owner=bob",
+            "ImplicitlyDenied",
+            {"request tags": ("owner=bob",), "aws:TagKeys": ("owner",), "resource tags": ()},
+            id="a tag key outside the allowlist is not allowed",
+        ),
+    ],
+)
+def test_tag_explorer_builds_the_keys_aws_sends(policy, operation, on_group, sent, decision, keys):
+    explorer = tag_explorer()
+    explorer.policy.value = policy
+    explorer.operation.value = operation
+    explorer.resource_tags.value = on_group
+    explorer.request_tags.value = sent
+    assert explorer.error is None
+    assert explorer.result.decision.value == decision
+    assert explorer.result.tag_keys_in_play() == keys
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param(
+            "stage=prod, team=web", {"stage": "prod", "team": "web"}, id="pairs separated by commas"
+        ),
+        pytest.param("stage", {"stage": ""}, id="a bare key names a key to remove"),
+        pytest.param("", {}, id="nothing is no tags"),
+    ],
+)
+def test_parse_tags(text, expected):
+    assert parse_tags(text, "tags") == expected
+
+
+def test_tag_explorer_bad_tags_keep_the_last_result():
+    explorer = tag_explorer()
+    good = explorer.result
+    explorer.request_tags.value = "=prod"
+    assert explorer.result is good and "has no tag key" in explorer.issues.value
+
+
+def test_lifecycle_with_the_docs_policy_lets_untag_then_delete_through():
+    stepper = lifecycle_stepper()
+    decisions = [r.decision.value for r in stepper.result.records]
+    assert decisions == ["Allowed", "Allowed", "ExplicitlyDenied", "Allowed", "Allowed"]
+    assert stepper.result.timeline()[-1]["tags after"] is None  # the group is gone
+
+
+def test_lifecycle_with_the_fixed_policy_keeps_the_group():
+    stepper = lifecycle_stepper()
+    stepper.policy.value = _FIXED
+    decisions = [r.decision.value for r in stepper.result.records]
+    assert decisions == ["Allowed", "Allowed", "ExplicitlyDenied", "ExplicitlyDenied", "ExplicitlyDenied"]
+    assert stepper.result.timeline()[-1]["tags after"] == {"stage": "prod"}
+
+
+def test_lifecycle_buttons_step_and_reset():
+    stepper = lifecycle_stepper(steps=0)
+    assert stepper.result.records == () and "press Next call" in stepper.status.value
+    stepper.next.click()
+    stepper.next.click()
+    assert [r.operation for r in stepper.result.records] == ["CreateGroup", "TagResource"]
+    stepper.reset.click()
+    assert stepper.steps.value == 0 and stepper.result.records == ()
+
+
+# ------------------------------------------------------------------------------------------
+# KMS
+
+
+def _who(table, flag):
+    return {r.principal for r in table.rows if getattr(r, flag)}
+
+
+def test_key_policy_toggler_default_is_the_console_key_policy():
+    toggler = key_policy_toggler()
+    assert _who(toggler.result, "configure_key") == {"admin"}
+    assert _who(toggler.result, "read_traces") == {"admin", "dev"}
+    assert _who(toggler.result, "change_setting") == {"admin", "ops"}
+
+
+@pytest.mark.parametrize(
+    ("changes", "configure", "read"),
+    [
+        pytest.param(
+            {"ops_kms": True},
+            {"admin", "ops"},
+            {"admin", "dev", "ops"},
+            id="with the root statement, KMS permissions in IAM count",
+        ),
+        pytest.param(
+            {"ops_kms": True, "root": False},
+            {"admin"},
+            {"admin", "dev"},
+            id="without the root statement, IAM permissions for the key count for nothing",
+        ),
+        pytest.param(
+            {"users": ()},
+            {"admin"},
+            set(),
+            id="with no key users only the key administrator can configure (kms:Create*) and nobody can read",
+        ),
+        pytest.param(
+            {"setting": "AWS managed key aws/xray"},
+            {"admin", "ops"},
+            {"admin", "auditor", "dev", "ops"},
+            id="with aws/xray, access follows the X-Ray permissions",
+        ),
+    ],
+)
+def test_key_policy_toggler_changes(changes, configure, read):
+    toggler = key_policy_toggler()
+    for name, value in changes.items():
+        getattr(toggler, name).value = value
+    assert toggler.error is None
+    assert _who(toggler.result, "configure_key") == configure
+    assert _who(toggler.result, "read_traces") == read
+
+
+# ------------------------------------------------------------------------------------------
+# credentials
+
+
+def test_credentials_editor_default_is_the_guides_local_setup():
+    editor = credentials_editor()
+    assert editor.result.daemon.identity.arn == "arn:aws:iam::123456789012:user/xray-daemon-user"
+    assert editor.result.verdict.allowed is True
+    assert "aws_secret_access_key = wJal…EKEY" in editor.credentials_file.value  # shown masked
+
+
+def test_credentials_editor_unknown_profile_means_no_credentials():
+    editor = credentials_editor()
+    editor.env.value = "AWS_PROFILE=dev"
+    assert not editor.result.sdk.ok and not editor.result.daemon.ok
+    assert editor.result.verdict.allowed is None
+
+
+def test_credentials_editor_policy_decides_the_upload():
+    editor = credentials_editor()
+    editor.policy.value = "AWSXrayReadOnlyAccess"
+    assert editor.result.verdict.allowed is False
+    assert "xray:PutTraceSegments" in editor.result.verdict.missing
+    assert "uploads denied" in editor.status.value
+
+
+def test_credentials_editor_platform_role_wins_without_files():
+    editor = credentials_editor("ec2-instance-profile")
+    assert editor.result.daemon.identity.arn.startswith(
+        "arn:aws:sts::123456789012:assumed-role/xray-daemon-role/"
+    )
+    editor.role.value = ""
+    assert not editor.result.daemon.ok
+
+
+def test_credentials_editor_example_switch_and_bad_env():
+    editor = credentials_editor()
+    editor.example.value = "laptop-env-keys"
+    assert editor.result.sdk.winner.provider == "env"
+    good = editor.result
+    editor.env.value = "NOT A VARIABLE"
+    assert editor.result is good and "NAME=value" in editor.issues.value
+
+
+def test_parse_env_skips_comments():
+    assert parse_env("# a comment\nAWS_PROFILE = dev\n\n") == {"AWS_PROFILE": "dev"}
