@@ -10,15 +10,23 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from lint_policies import managed_policies, scenario_policies
+
 from xraykit.errors import XrayKitError
 from xraykit.lint import Findings, Severity, lint, rule, rules
 from xraykit.policy import PolicyKind, parse_policy
 
 CASES_DIR = Path(__file__).parent / "lint_cases"
-ARN_POLICY = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "xray:PutTraceSegments",
-                                                      "Resource": "arn:aws:xray:us-east-1:123456789012:group/a/*"}]}
+ARN_POLICY = {
+    "Version": "2012-10-17",
+    "Statement": [
+        {
+            "Effect": "Allow",
+            "Action": "xray:PutTraceSegments",
+            "Resource": "arn:aws:xray:us-east-1:123456789012:group/a/*",
+        }
+    ],
+}
 
 
 # ---------------------------------------------------------------------------- the rules as data
@@ -42,7 +50,9 @@ def test_every_rule_has_a_unique_code_a_severity_and_a_documentation_reference()
         pytest.param("XK101", Severity.ERROR, id="an unknown action is an error"),
         pytest.param("XK201", Severity.ERROR, id="an arn for a star-only action is an error"),
         pytest.param("XK401", Severity.SECURITY_WARNING, id="allow with notaction is a security warning"),
-        pytest.param("XK403", Severity.SECURITY_WARNING, id="a tag deny that can be got around is a security warning"),
+        pytest.param(
+            "XK403", Severity.SECURITY_WARNING, id="a tag deny that can be got around is a security warning"
+        ),
         pytest.param("XK103", Severity.WARNING, id="a pattern matching nothing is a warning"),
         pytest.param("XK601", Severity.SUGGESTION, id="a redundant statement is a suggestion"),
     ],
@@ -79,7 +89,7 @@ def test_the_text_twin_is_deterministic_and_reads_as_written_here() -> None:
         "error XK201 Statement[0].Resource: `xray:PutTraceSegments` has no resource-level permissions, so "
         "`arn:aws:xray:us-east-1:123456789012:group/a/*` never matches it: IAM checks it against `*`"
     ) in text
-    assert "    fix: use `\"Resource\": \"*\"`\n      replace /Statement/0/Resource = \"*\"" in text
+    assert '    fix: use `"Resource": "*"`\n      replace /Statement/0/Resource = "*"' in text
     assert "rule: arn-for-star-only-action (How AWS X-Ray works with IAM › Resources)" in text
 
 
@@ -137,7 +147,9 @@ def test_text_that_is_not_json_is_bad_input() -> None:
 
 
 def test_structural_problems_are_the_only_findings_of_an_invalid_policy() -> None:
-    found = lint({"Statement": [{"Effect": "Allow", "Action": "xray:GetGroop", "Resource": "*", "Principal": "*"}]})
+    found = lint(
+        {"Statement": [{"Effect": "Allow", "Action": "xray:GetGroop", "Resource": "*", "Principal": "*"}]}
+    )
     assert found.codes == ("XK001",)
     assert found[0].path == "Statement[0].Principal"
 
@@ -150,15 +162,31 @@ def test_select_and_ignore_choose_the_rules() -> None:
 
 
 def test_a_resource_policy_is_linted_without_the_checks_that_need_a_principal_free_policy() -> None:
-    key_policy = {"Version": "2012-10-17", "Statement": [
-        {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:root"}, "Action": "kms:*", "Resource": "*"},
-        {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:root"}, "Action": "kms:Decrypt",
-         "Resource": "*"}]}
+    key_policy = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"AWS": "arn:aws:iam::123456789012:root"},
+                "Action": "kms:*",
+                "Resource": "*",
+            },
+            {
+                "Effect": "Allow",
+                "Principal": {"AWS": "arn:aws:iam::123456789012:root"},
+                "Action": "kms:Decrypt",
+                "Resource": "*",
+            },
+        ],
+    }
     assert lint(key_policy, PolicyKind.RESOURCE).codes == ()
 
 
 def test_limits_are_not_reported_as_grants() -> None:
-    full_access_scp = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
+    full_access_scp = {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}],
+    }
     assert lint(full_access_scp, PolicyKind.SCP).codes == ()
     assert lint(full_access_scp).codes == ("XK702",)
 
@@ -173,8 +201,9 @@ SCENARIOS = json.loads((CASES_DIR / "scenarios.json").read_text("utf-8"))["scena
     ("name", "version", "document"),
     [pytest.param(n, v, d, id=f"{n} {v}") for n, v, d in managed_policies()],
 )
-def test_every_version_of_every_managed_policy_has_its_findings_written_down(name: str, version: str,
-                                                                            document: Any) -> None:
+def test_every_version_of_every_managed_policy_has_its_findings_written_down(
+    name: str, version: str, document: Any
+) -> None:
     assert version in MANAGED.get(name, {}), f"add {name} {version} to tests/lint_cases/managed.json"
     found = lint(document, source=name)
     assert [[f.code, f.path] for f in found] == MANAGED[name][version]
@@ -196,12 +225,13 @@ def test_there_are_scenario_policies_to_lint() -> None:
     ("stem", "where", "document", "kind"),
     [pytest.param(*item, id=f"{item[0]}: {item[1]}") for item in COLLECTED],
 )
-def test_every_scenario_policy_has_its_findings_written_down(stem: str, where: str, document: Any,
-                                                            kind: PolicyKind) -> None:
+def test_every_scenario_policy_has_its_findings_written_down(
+    stem: str, where: str, document: Any, kind: PolicyKind
+) -> None:
     found = [[f.code, f.path] for f in lint(document, kind)]
     expected = SCENARIOS.get(stem, {}).get(where)
     assert expected is not None, (
-        f"add to tests/lint_cases/scenarios.json: \"{stem}\": {{\"{where}\": {json.dumps(found)}}} "
+        f'add to tests/lint_cases/scenarios.json: "{stem}": {{"{where}": {json.dumps(found)}}} '
         "(after checking each finding is right)"
     )
     assert found == expected
@@ -209,5 +239,10 @@ def test_every_scenario_policy_has_its_findings_written_down(stem: str, where: s
 
 def test_every_written_down_scenario_policy_still_exists() -> None:
     places = {(stem, where) for stem, where, _, _ in COLLECTED}
-    stale = [(stem, where) for stem, entries in SCENARIOS.items() for where in entries if (stem, where) not in places]
+    stale = [
+        (stem, where)
+        for stem, entries in SCENARIOS.items()
+        for where in entries
+        if (stem, where) not in places
+    ]
     assert not stale, f"remove from tests/lint_cases/scenarios.json: {stale}"

@@ -10,11 +10,24 @@ import pytest
 
 from xraykit.cli import main
 
-GOOD = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "xray:PutTraceSegments", "Resource": "*"}]}
-BAD = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "xray:PutTraceSegments",
-                                               "Resource": "arn:aws:xray:us-east-1:123456789012:group/a/*"}]}
-WARNED = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "NotAction": "xray:PutEncryptionConfig",
-                                                  "Resource": "*"}]}
+GOOD = {
+    "Version": "2012-10-17",
+    "Statement": [{"Effect": "Allow", "Action": "xray:PutTraceSegments", "Resource": "*"}],
+}
+BAD = {
+    "Version": "2012-10-17",
+    "Statement": [
+        {
+            "Effect": "Allow",
+            "Action": "xray:PutTraceSegments",
+            "Resource": "arn:aws:xray:us-east-1:123456789012:group/a/*",
+        }
+    ],
+}
+WARNED = {
+    "Version": "2012-10-17",
+    "Statement": [{"Effect": "Allow", "NotAction": "xray:PutEncryptionConfig", "Resource": "*"}],
+}
 
 
 def _write(tmp_path: Path, name: str, document: object) -> str:
@@ -32,14 +45,17 @@ def _write(tmp_path: Path, name: str, document: object) -> str:
         pytest.param({"Statement": "nope"}, 1, id="an invalid policy is an error finding"),
     ],
 )
-def test_the_exit_status_follows_the_most_serious_finding(tmp_path: Path, document: object, status: int,
-                                                          capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_exit_status_follows_the_most_serious_finding(
+    tmp_path: Path, document: object, status: int, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["lint", _write(tmp_path, "p.json", document)]) == status
     out = capsys.readouterr().out
     assert out.startswith(str(tmp_path / "p.json"))
 
 
-def test_unreadable_input_exits_2_with_one_message(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_unreadable_input_exits_2_with_one_message(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["lint", str(tmp_path / "missing.json")]) == 2
     assert "cannot read" in capsys.readouterr().err
     broken = tmp_path / "broken.json"
@@ -55,7 +71,9 @@ def test_json_output_is_machine_readable(tmp_path: Path, capsys: pytest.CaptureF
     assert data["source"].endswith("bad.json")
 
 
-def test_several_files_give_a_list_and_the_worst_status(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_several_files_give_a_list_and_the_worst_status(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["lint", "--json", _write(tmp_path, "a.json", GOOD), _write(tmp_path, "b.json", BAD)]) == 1
     data = json.loads(capsys.readouterr().out)
     assert [len(d["findings"]) for d in data] == [0, 2]
@@ -69,7 +87,9 @@ def test_a_managed_policy_name_and_brief_output(capsys: pytest.CaptureFixture[st
     assert len(lines) == 2
 
 
-def test_standard_input_select_and_ignore(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_standard_input_select_and_ignore(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setattr("sys.stdin", io.StringIO(json.dumps(BAD)))
     assert main(["lint", "-", "--ignore", "XK201"]) == 0
     assert "XK201" not in capsys.readouterr().out
@@ -79,7 +99,10 @@ def test_standard_input_select_and_ignore(monkeypatch: pytest.MonkeyPatch, capsy
 
 
 def test_the_kind_changes_the_rules(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    scp = _write(tmp_path, "scp.json", {"Version": "2012-10-17",
-                                        "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]})
+    scp = _write(
+        tmp_path,
+        "scp.json",
+        {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]},
+    )
     assert main(["lint", "--brief", "--kind", "scp", scp]) == 0
     assert "no findings" in capsys.readouterr().out

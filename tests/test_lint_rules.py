@@ -61,7 +61,9 @@ EDITS = [
 
 
 @pytest.mark.parametrize(("case", "index"), EDITS)
-def test_a_suggested_edit_is_valid_and_removes_one_finding_of_its_rule(case: dict[str, Any], index: int) -> None:
+def test_a_suggested_edit_is_valid_and_removes_one_finding_of_its_rule(
+    case: dict[str, Any], index: int
+) -> None:
     kind = case.get("kind", "identity-based policy")
     before = lint(case["policy"], kind)
     finding = before[index]
@@ -79,13 +81,21 @@ def test_messages_are_in_the_house_voice(rule: str, case: dict[str, Any]) -> Non
         for text in (finding.message, finding.why):
             assert text and not text.endswith("."), text
             first = text.split()[0]
-            assert not (first[:1].isupper() and first[1:].islower()), f"{text!r} starts with a capitalised word"
+            assert not (first[:1].isupper() and first[1:].islower()), (
+                f"{text!r} starts with a capitalised word"
+            )
             assert not re.search(r"(?<!\$)\{[a-z_]+\}", text), f"unfilled placeholder in {text!r}"
 
 
 def test_an_unknown_action_suggests_the_closest_names() -> None:
-    found = lint({"Version": "2012-10-17", "Statement": [
-        {"Effect": "Allow", "Action": ["xray:GetGroop", "xray:GetGroups"], "Resource": "*"}]})
+    found = lint(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {"Effect": "Allow", "Action": ["xray:GetGroop", "xray:GetGroups"], "Resource": "*"}
+            ],
+        }
+    )
     (finding,) = found.by_code("XK101")
     assert finding.hint is not None and "`xray:GetGroup`" in finding.hint
     assert finding.edit is not None
@@ -93,18 +103,33 @@ def test_an_unknown_action_suggests_the_closest_names() -> None:
 
 
 def test_the_seed_resource_tag_key_is_corrected_to_the_global_key() -> None:
-    policy = {"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "xray:DeleteGroup", "Resource": "*",
-              "Condition": {"StringEquals": {"xray:ResourceTag/stage": "prod"}}}]}
+    policy = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Deny",
+                "Action": "xray:DeleteGroup",
+                "Resource": "*",
+                "Condition": {"StringEquals": {"xray:ResourceTag/stage": "prod"}},
+            }
+        ],
+    }
     (finding,) = lint(policy).by_code("XK301")
     assert finding.hint == "did you mean `aws:ResourceTag/stage`?"
     assert finding.edit is not None
-    assert finding.edit.document["Statement"][0]["Condition"] == {"StringEquals": {"aws:ResourceTag/stage": "prod"}}
+    assert finding.edit.document["Statement"][0]["Condition"] == {
+        "StringEquals": {"aws:ResourceTag/stage": "prod"}
+    }
 
 
 def test_the_tag_bypass_fix_makes_untagging_a_protected_group_a_denial() -> None:
     from xraykit.engine import PolicySet
 
-    case = next(c for r, c in CASES if c["id"] == "the documented production groups policy can be got around by untagging")
+    case = next(
+        c
+        for r, c in CASES
+        if c["id"] == "the documented production groups policy can be got around by untagging"
+    )
     found = lint(case["policy"]).by_code("XK403")
     resource_tag = next(f for f in found if "ResourceTag" in f.path)
     assert "`xray:UntagResource` can remove `stage`" in resource_tag.message
@@ -114,13 +139,16 @@ def test_the_tag_bypass_fix_makes_untagging_a_protected_group_a_denial() -> None
     assert resource_tag.edit is not None
     fixed = PolicySet([resource_tag.edit.document])
     assert fixed.decide("xray:UntagResource", group, context=context).value == "ExplicitlyDenied"
-    assert fixed.decide("xray:UntagResource", group, context={"aws:ResourceTag/stage": "dev",
-                                                              "aws:TagKeys": ["stage"]}).allowed
+    assert fixed.decide(
+        "xray:UntagResource", group, context={"aws:ResourceTag/stage": "dev", "aws:TagKeys": ["stage"]}
+    ).allowed
 
 
 def test_notaction_counts_what_it_grants_beyond_x_ray() -> None:
-    policy = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "NotAction": "xray:PutEncryptionConfig",
-                                                      "Resource": "*"}]}
+    policy = {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "NotAction": "xray:PutEncryptionConfig", "Resource": "*"}],
+    }
     (finding,) = lint(policy).by_code("XK401")
     match = re.search(r"(\d+) X-Ray actions and ([\d,]+) actions in (\d+) other services", finding.message)
     assert match is not None

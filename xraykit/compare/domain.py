@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -386,6 +387,17 @@ def _supported(action: catalog.Action, resource: str) -> set[str]:
     return keys
 
 
+def _check_size(size: int, action: catalog.Action, limit: int) -> None:
+    if size > limit:
+        raise XrayKitError(
+            Issue(
+                "policies",
+                f"the conditions give {size} situations for `{action.full_name}`, more than {limit}",
+                "compare policies with fewer condition keys or values",
+            )
+        )
+
+
 def _situations(action: catalog.Action, resource: str, keys: _Keys, limit: int) -> list[_Context]:
     supported = _supported(action, resource)
     axes: list[list[list[_Pair]]] = []
@@ -397,6 +409,7 @@ def _situations(action: catalog.Action, resource: str, keys: _Keys, limit: int) 
         choices = [
             [None, *dict.fromkeys([*(_fill(v) for v in keys.request_tags.get(n, [])), OTHER])] for n in names
         ]
+        _check_size(math.prod(len(c) for c in choices), action, limit)
         options: list[list[_Pair]] = []
         for combo in itertools.product(*choices):
             sent = [(n, v) for n, v in zip(names, combo, strict=True) if v is not None]
@@ -434,17 +447,7 @@ def _situations(action: catalog.Action, resource: str, keys: _Keys, limit: int) 
         else:
             axis += [[(other.name, c)] for c in cands]
         axes.append(axis)
-    size = 1
-    for axis in axes:
-        size *= len(axis)
-    if size > limit:
-        raise XrayKitError(
-            Issue(
-                "policies",
-                f"the conditions give {size} situations for `{action.full_name}`, more than {limit}",
-                "compare policies with fewer condition keys or values",
-            )
-        )
+    _check_size(math.prod(len(axis) for axis in axes), action, limit)
     fixed: _Context = tuple((k, v) for k, v in keys.variables.items() if k not in keys.other)
     out: list[_Context] = []
     for chosen in itertools.product(*axes):
