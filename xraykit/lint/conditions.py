@@ -2,7 +2,7 @@
 set operators on the wrong kind of key, ``ForAllValues`` allowlists without a ``Null`` guard
 (XK301–XK306).
 
-Taught in ``notebooks/04_tags.ipynb``.
+Taught in ``notebooks/03_tags.ipynb``.
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ These checks do not reason about the policy text; they build the statement's dom
 the resources they can name, the condition situations of the policy: :func:`xraykit.compare.domain`)
 and decide every request of it with :class:`~xraykit.engine.PolicySet`.
 
-Taught in ``notebooks/04_tags.ipynb`` (the untag-then-delete trap).
+Taught in ``notebooks/03_tags.ipynb`` (the untag-then-delete trap).
 """
 
 from __future__ import annotations
