@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 from xraykit import catalog
 from xraykit.cli import main
 from xraykit.compare import compare, domain, load_policies, resources_for
-from xraykit.compare.domain import _witness, key_policy_for
+from xraykit.compare.domain import key_policy_for
+from xraykit.compare.domain import witness as _witness
 from xraykit.engine import PolicySet
 from xraykit.errors import XrayKitError
 

@@ -1,7 +1,7 @@
 """Lint of the Version element: policy variables that are plain text under an old or missing
 Version (XK501), and a policy without a Version (XK502).
 
-Taught in ``notebooks/04_conditions.ipynb``.
+Taught in ``notebooks/08_playground.ipynb``.
 """
 
 from __future__ import annotations
