@@ -10,11 +10,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from lint_policies import managed_policies, scenario_policies
 
 from xraykit.errors import XrayKitError
 from xraykit.lint import Findings, Severity, lint, rule, rules
-from xraykit.policy import PolicyKind, parse_policy
+from xraykit.policy import PolicyKind, check_policy, parse_policy
 
 CASES_DIR = Path(__file__).parent / "lint_cases"
 ARN_POLICY = {
@@ -246,3 +248,67 @@ def test_every_written_down_scenario_policy_still_exists() -> None:
         if (stem, where) not in places
     ]
     assert not stale, f"remove from tests/lint_cases/scenarios.json: {stale}"
+
+
+# ---------------------------------------------------------------------------- fuzzing
+
+_ACTIONS = [
+    "xray:GetGroup",
+    "xray:Get*",
+    "xray:PutTraceSegments",
+    "xray:Nope",
+    "xary:GetGroup",
+    "*",
+    "s3:GetObject",
+    "xray:TagResource",
+    "xray:UntagResource",
+    "xray:DeleteGroup",
+    7,
+]
+_RESOURCES = [
+    "*",
+    "arn:aws:xray:us-east-1:123456789012:group/prod",
+    "arn:aws:xray:*:*:group/prod/*",
+    "arn:aws:xray:us-east-1:123456789012:sampling-rule/r",
+    "arn:aws:s3:::b",
+    "arn:aws:xray:*:*:group/${aws:username}/*",
+    "not-an-arn",
+]
+_CONDITIONS = [
+    {"StringEquals": {"aws:ResourceTag/stage": ["prod", "preprod"]}},
+    {"StringEquals": {"aws:RequestTag/stage": "prod"}},
+    {"ForAllValues:StringEquals": {"aws:TagKeys": ["stage"]}},
+    {"ForAllValues:StringEquals": {"aws:RequestTag/stage": "dev"}},
+    {"StringEquals": {"xray:ResourceTag/stage": "prod"}},
+    {"Bool": {"aws:SecureTransport": "true"}},
+    {"StringEqualz": {"aws:username": "x"}},
+]
+
+
+@st.composite
+def _statements(draw: st.DrawFn) -> dict[str, Any]:
+    out: dict[str, Any] = {"Effect": draw(st.sampled_from(["Allow", "Deny", "Alow"]))}
+    element = draw(st.sampled_from(["Action", "Action", "NotAction"]))
+    actions = draw(st.lists(st.sampled_from(_ACTIONS), min_size=1, max_size=3))
+    out[element] = actions[0] if len(actions) == 1 else actions
+    element = draw(st.sampled_from(["Resource", "Resource", "NotResource"]))
+    out[element] = draw(st.lists(st.sampled_from(_RESOURCES), min_size=1, max_size=2))
+    if draw(st.booleans()):
+        out["Condition"] = draw(st.sampled_from(_CONDITIONS))
+    return out
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.sampled_from([None, "2012-10-17", "2008-10-17"]), st.lists(_statements(), min_size=1, max_size=3))
+def test_lint_never_fails_on_any_policy_and_every_edit_gives_a_valid_one(
+    version: str | None, statements: list[dict[str, Any]]
+) -> None:
+    document: dict[str, Any] = {} if version is None else {"Version": version}
+    document["Statement"] = statements
+    found = lint(document)
+    assert found.text() == lint(document).text()
+    if "XK001" in found.codes:
+        return
+    for finding in found:
+        if finding.edit is not None:
+            assert check_policy(finding.edit.document) == [], finding

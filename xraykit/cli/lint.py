@@ -55,6 +55,12 @@ def register(subparsers: Any) -> None:
 def read_policy_argument(text: str) -> tuple[Any, str]:
     """``(document or managed policy name, source name)`` for a command-line policy argument.
 
+    Args:
+        text: a file path (``file://`` allowed), ``-`` for standard input, or a managed policy name.
+
+    Returns:
+        The parsed JSON (or the managed policy name) and a name for messages.
+
     Raises:
         XrayKitError: when the file cannot be read or is not JSON.
     """

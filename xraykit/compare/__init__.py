@@ -154,7 +154,16 @@ class Comparison:
 def decide_all(
     policy_set: PolicySet, requests: Iterable[DomainRequest], principal: str = DEFAULT_PRINCIPAL
 ) -> list[Decision]:
-    """Decide every request with one compiled policy set."""
+    """Decide every request with one compiled policy set.
+
+    Args:
+        policy_set: the compiled policies.
+        requests: the requests of a domain.
+        principal: who asks.
+
+    Returns:
+        One decision per request, in order.
+    """
     return [
         policy_set.decide(r.action, r.resource, principal=principal, context=r.context_dict())
         for r in requests

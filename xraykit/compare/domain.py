@@ -101,8 +101,14 @@ class Domain:
 def load_policies(policies: PolicyInput | Sequence[PolicyInput]) -> list[Policy]:
     """Policies as :class:`Policy` objects (a single policy, or a list of them).
 
+    Args:
+        policies: documents, JSON text, managed policy names or :class:`Policy` objects.
+
+    Returns:
+        The validated policies, in order.
+
     Raises:
-        XrayKitError: for an invalid policy.
+        XrayKitError: for an invalid policy or an unknown managed policy.
     """
     items: Sequence[Any] = policies if isinstance(policies, list | tuple) else [policies]
     out = []

@@ -37,9 +37,16 @@ def _template_arn(template: str, action: catalog.Action, account: str, region: s
 def witness(pattern: str, template: str) -> str | None:
     """The shortest text that the wildcard ``pattern`` matches and that fits ``template``.
 
-    ``template`` is a resource part with ``${Variable}`` placeholders (one or more characters;
-    no ``/`` or ``:`` when the placeholder is the whole part). A product of the two automata is
-    searched breadth first; ``None`` when no text fits both.
+    A product of the two automata is searched breadth first.
+
+    Args:
+        pattern: the resource part of a policy's ARN pattern (``*`` and ``?`` are wildcards).
+        template: the resource part of an ARN template, with ``${Variable}`` placeholders (one
+            or more characters; no ``/`` or ``:`` when the placeholder is the whole part).
+
+    Returns:
+        The text (wildcards filled with ``x``, placeholders with ``x`` or the pattern's own
+        characters), or ``None`` when no text fits both.
     """
     tokens: list[str | None] = []  # a character, or None for a placeholder
     position = 0
@@ -132,7 +139,14 @@ def key_policy_for(arn: str, caller_account: str = ACCOUNT) -> dict[str, Any]:
 
 
 def is_key(resource: str) -> bool:
-    """Whether ``resource`` is a KMS key ARN (whose key policy takes part in a decision)."""
+    """Whether ``resource`` is a KMS key ARN (whose key policy takes part in a decision).
+
+    Args:
+        resource: a request's resource.
+
+    Returns:
+        True for ``arn:PARTITION:kms:REGION:ACCOUNT:key/ID``.
+    """
     parts = resource.split(":", 5)
     return len(parts) == 6 and parts[2] == "kms" and parts[5].startswith("key/")
 

@@ -32,7 +32,16 @@ def _fill(text: str, filler: str = "x") -> str:
 
 
 def substitute(text: str, values: Mapping[str, str], enabled: bool) -> str:
-    """``text`` with its policy variables replaced (only where the policy's Version enables them)."""
+    """``text`` with its policy variables replaced (only where the policy's Version enables them).
+
+    Args:
+        text: a Resource entry or condition value.
+        values: lowercased context key -> the value its variable gets.
+        enabled: whether the policy's Version enables variables.
+
+    Returns:
+        The text with variables replaced, or as it is.
+    """
     if not enabled or not variables.has_variables(text):
         return text
     parts = variables.parse(text).resolve(lambda key: values.get(key.lower(), VARIABLE_VALUE))
@@ -104,6 +113,14 @@ class Keys:
 
 
 def collect_keys(policies: Sequence[Policy]) -> Keys:
+    """Every condition key the policies test, with the values they name, sorted into kinds.
+
+    Args:
+        policies: the policies.
+
+    Returns:
+        The :class:`Keys`; policy variables get fixed values (``alice`` for ``aws:username``).
+    """
     from xraykit.operators import parse_operator
 
     found = Keys({}, {}, False, {}, {})
@@ -174,6 +191,20 @@ def _check_size(size: int, action: catalog.Action, limit: int) -> None:
 
 
 def situations(action: catalog.Action, resource: str, keys: Keys, limit: int) -> list[Context]:
+    """Every context worth trying for one action on one resource.
+
+    Args:
+        action: the action.
+        resource: ``*`` or an ARN (resource tags only come with an ARN of a tagged type).
+        keys: what the policies test.
+        limit: the most contexts allowed.
+
+    Returns:
+        The contexts, each a sorted tuple of ``(key, value)`` pairs (plus fixed variable values).
+
+    Raises:
+        XrayKitError: when there would be more than ``limit``.
+    """
     supported = _supported(action, resource)
     axes: list[list[list[Pair]]] = []
     # request tags and aws:TagKeys together: the keys sent are the keys of the tags sent

@@ -92,6 +92,17 @@ def _kind_word(scopes: Sequence[str]) -> str:
 
 
 def statements_for(requests: Sequence[TaskRequest]) -> list[dict[str, Any]]:
+    """The statements of the smallest policy allowing ``requests``.
+
+    Each request gets its scope (:func:`scope_of`); requests of one action and scope share the
+    conditions all of them carry; actions with the same scopes and conditions share a statement.
+
+    Args:
+        requests: the task's requests.
+
+    Returns:
+        Allow statements, in the order their first action appears.
+    """
     groups: dict[tuple[str, str], list[TaskRequest]] = {}
     for request in requests:
         scope = scope_of(catalog.action(request.action), request.resource)

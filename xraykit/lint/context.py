@@ -48,12 +48,28 @@ def all_actions() -> tuple[catalog.Action, ...]:
 
 
 def article(word: str) -> str:
-    """``a`` or ``an`` before ``word`` (by its first letter)."""
+    """``a`` or ``an`` before ``word`` (by its first letter).
+
+    Args:
+        word: the word that follows (backticks are ignored).
+
+    Returns:
+        ``"a"`` or ``"an"``.
+    """
     return "an" if word.strip("`").lower()[:1] in tuple("aeio") else "a"
 
 
 def join_names(names: list[str] | tuple[str, ...], conjunction: str = "and", limit: int = 4) -> str:
-    """```a```, ```a` and `b```, ```a`, `b` and 3 more``."""
+    """Names in backticks joined for a sentence: ```a` and `b```, ```a`, `b`, `c` and 3 more``.
+
+    Args:
+        names: the names.
+        conjunction: ``and`` or ``or``.
+        limit: how many names at most before "and N more".
+
+    Returns:
+        The phrase.
+    """
     quoted = [f"`{n}`" for n in names]
     if len(quoted) > limit:
         return ", ".join(quoted[: limit - 1]) + f" {conjunction} {len(quoted) - limit + 1} more"

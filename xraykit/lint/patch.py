@@ -19,7 +19,14 @@ __all__ = ["Document", "apply_patch", "escape"]
 
 
 def escape(token: str) -> str:
-    """A JSON pointer token: ``~`` as ``~0`` and ``/`` as ``~1`` (RFC 6901)."""
+    """A JSON pointer token: ``~`` as ``~0`` and ``/`` as ``~1`` (RFC 6901).
+
+    Args:
+        token: an object key, e.g. ``aws:ResourceTag/stage``.
+
+    Returns:
+        The escaped token, e.g. ``aws:ResourceTag~1stage``.
+    """
     return token.replace("~", "~0").replace("/", "~1")
 
 

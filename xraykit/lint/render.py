@@ -18,7 +18,14 @@ _COLOURS = {
 
 
 def summary(findings: Findings) -> str:
-    """``3 findings: 1 error, 2 suggestions`` (or ``no findings``)."""
+    """``3 findings: 1 error, 2 suggestions`` (or ``no findings``).
+
+    Args:
+        findings: the findings.
+
+    Returns:
+        One line.
+    """
     if not findings:
         return "no findings"
     counts = [(s, n) for s, n in findings.counts().items() if n]
@@ -28,7 +35,15 @@ def summary(findings: Findings) -> str:
 
 
 def finding_text(finding: Finding, *, details: bool = True) -> str:
-    """One finding: a headline, and with ``details`` the rule, the fix and the edit."""
+    """One finding: a headline, and with ``details`` the rule, the fix and the edit.
+
+    Args:
+        finding: the finding.
+        details: add the hint, the explanation, the rule and the edit.
+
+    Returns:
+        The text (one line without details).
+    """
     lines = [str(finding)]
     if not details:
         return lines[0]
@@ -43,7 +58,15 @@ def finding_text(finding: Finding, *, details: bool = True) -> str:
 
 
 def findings_text(findings: Findings, *, details: bool = True) -> str:
-    """Every finding as text, headed by the policy name and a count."""
+    """Every finding as text, headed by the policy name and a count.
+
+    Args:
+        findings: the findings.
+        details: as for :func:`finding_text`.
+
+    Returns:
+        The text, deterministic for the same findings.
+    """
     head = f"{findings.source}: {summary(findings)}" if findings.source else summary(findings)
     return "\n".join([head, *(finding_text(f, details=details) for f in findings)])
 
@@ -54,7 +77,14 @@ def _code(text: str) -> str:
 
 
 def findings_html(findings: Findings) -> str:
-    """The findings as an HTML table, each with its rule, documentation link and fix."""
+    """The findings as an HTML table, each with its rule, documentation link and fix.
+
+    Args:
+        findings: the findings.
+
+    Returns:
+        An HTML fragment.
+    """
     head = html.escape(findings.source + ": " if findings.source else "") + html.escape(summary(findings))
     rows = []
     for f in findings:

@@ -102,9 +102,3 @@ def finding(
     """
     found = rule(code)
     return Finding(found, path, _fill(found.message, values), _fill(found.why, values), hint, edit, source)
-
-
-def fix_text(code: str, **values: Any) -> str:
-    """The rule's fix sentence with its placeholders filled (empty when the rule has none)."""
-    found = rule(code)
-    return _fill(found.fix or "", values)

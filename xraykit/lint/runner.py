@@ -45,11 +45,11 @@ def _document(policy: Policy | Mapping[str, Any] | str | bytes, source: str | No
         try:
             return json.loads(text), source
         except json.JSONDecodeError as error:
-            raise XrayKitError(parse_policy_error(text, source)) from error
+            raise XrayKitError(_parse_policy_error(text, source)) from error
     return policy, source
 
 
-def parse_policy_error(text: str, source: str | None) -> Any:
+def _parse_policy_error(text: str, source: str | None) -> Any:
     """The validator's issue for text that is not JSON."""
     try:
         parse_policy(text, source=source)
