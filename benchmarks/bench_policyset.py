@@ -24,18 +24,38 @@ from xraykit import catalog
 from xraykit.engine import PolicySet
 
 MANAGED = (
-    "AWSXrayReadOnlyAccess", "AWSXRayDaemonWriteAccess", "AWSXrayWriteOnlyAccess", "AWSXrayFullAccess",
-    "AWSXrayCrossAccountSharingConfiguration", "AmazonS3ReadOnlyAccess", "AWSElasticBeanstalkWebTier",
+    "AWSXrayReadOnlyAccess",
+    "AWSXRayDaemonWriteAccess",
+    "AWSXrayWriteOnlyAccess",
+    "AWSXrayFullAccess",
+    "AWSXrayCrossAccountSharingConfiguration",
+    "AmazonS3ReadOnlyAccess",
+    "AWSElasticBeanstalkWebTier",
 )
 TAGGED = {
     "Version": "2012-10-17",
     "Statement": [
-        {"Sid": "DenyProdChanges", "Effect": "Deny", "Action": ["xray:UpdateGroup", "xray:DeleteGroup"],
-         "Resource": "*", "Condition": {"StringEquals": {"aws:ResourceTag/stage": "prod"}}},
-        {"Sid": "OwnTeamOnly", "Effect": "Allow", "Action": "xray:*Group", "Resource": "arn:aws:xray:*:*:group/*/*",
-         "Condition": {"StringEquals": {"aws:ResourceTag/team": "${aws:PrincipalTag/team}"}}},
-        {"Sid": "TagKeysAllowList", "Effect": "Deny", "Action": ["xray:TagResource", "xray:CreateGroup"],
-         "Resource": "*", "Condition": {"ForAnyValue:StringNotEquals": {"aws:TagKeys": ["team", "stage"]}}},
+        {
+            "Sid": "DenyProdChanges",
+            "Effect": "Deny",
+            "Action": ["xray:UpdateGroup", "xray:DeleteGroup"],
+            "Resource": "*",
+            "Condition": {"StringEquals": {"aws:ResourceTag/stage": "prod"}},
+        },
+        {
+            "Sid": "OwnTeamOnly",
+            "Effect": "Allow",
+            "Action": "xray:*Group",
+            "Resource": "arn:aws:xray:*:*:group/*/*",
+            "Condition": {"StringEquals": {"aws:ResourceTag/team": "${aws:PrincipalTag/team}"}},
+        },
+        {
+            "Sid": "TagKeysAllowList",
+            "Effect": "Deny",
+            "Action": ["xray:TagResource", "xray:CreateGroup"],
+            "Resource": "*",
+            "Condition": {"ForAnyValue:StringNotEquals": {"aws:TagKeys": ["team", "stage"]}},
+        },
     ],
 }
 ACCOUNT = "123456789012"
@@ -50,7 +70,9 @@ def requests(n: int, seed: int, distinct: bool) -> list[tuple[str, str, dict]]:
         kinds = [r.name for r in action.resource_types]
         kind = rng.choice(kinds) if kinds and rng.random() < 0.9 else None
         if kind == "group":
-            resource = f"arn:aws:xray:us-east-1:{ACCOUNT}:group/g{rng.randrange(20)}/ID{rng.randrange(20):04d}"
+            resource = (
+                f"arn:aws:xray:us-east-1:{ACCOUNT}:group/g{rng.randrange(20)}/ID{rng.randrange(20):04d}"
+            )
         elif kind == "sampling-rule":
             resource = f"arn:aws:xray:us-east-1:{ACCOUNT}:sampling-rule/r{rng.randrange(20)}"
         else:

@@ -30,7 +30,7 @@ def files() -> tuple[dict, dict, list[str], list[str]]:
 def _spec(line: str) -> tuple[str, str]:
     line = line.split("#")[0].strip()
     name = re.split(r"[=<>!~ \[;]", line)[0]
-    rest = line[len(name):].strip()
+    rest = line[len(name) :].strip()
     # conda writes a single "=" for an exact pin; pip "=="
     if re.fullmatch(r"=[^=].*", rest):
         rest = "=" + rest
@@ -62,7 +62,8 @@ def test_every_runtime_dependency_is_listed_with_the_same_version_range(files):
         name = _norm(requirement.name)
         assert name in listed, f"{requirement.name} is in pyproject.toml but not in environment.yml"
         assert SpecifierSet(listed[name]) == requirement.specifier, (
-            f"{requirement.name}: environment.yml says {listed[name]!r}, pyproject.toml {str(requirement.specifier)!r}"
+            f"{requirement.name}: environment.yml says {listed[name]!r}, "
+            f"pyproject.toml {str(requirement.specifier)!r}"
         )
 
 

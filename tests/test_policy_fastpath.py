@@ -13,19 +13,55 @@ from xraykit.policy import PolicyKind, _fast_policy, _normalize, check_policy
 
 ROOT = Path(__file__).resolve().parents[1]
 
-atoms = st.sampled_from([
-    "*", "xray:GetGroup", "xray:Get*", "s3:*", "bad", "xray:Get Group", "arn:aws:xray:*:*:group/*",
-    "arn:aws:s3:::b", "arn:aws", "123456789012", "arn:aws:iam::123456789012:root", "ec2.amazonaws.com",
-    "Allow", "Deny", "allow", "2012-10-17", "2008-10-17", "x", "",
-])
+atoms = st.sampled_from(
+    [
+        "*",
+        "xray:GetGroup",
+        "xray:Get*",
+        "s3:*",
+        "bad",
+        "xray:Get Group",
+        "arn:aws:xray:*:*:group/*",
+        "arn:aws:s3:::b",
+        "arn:aws",
+        "123456789012",
+        "arn:aws:iam::123456789012:root",
+        "ec2.amazonaws.com",
+        "Allow",
+        "Deny",
+        "allow",
+        "2012-10-17",
+        "2008-10-17",
+        "x",
+        "",
+    ]
+)
 values = st.recursive(
     atoms | st.integers(-2, 2) | st.booleans() | st.none(),
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(
-        st.sampled_from(["AWS", "Service", "Aws", "StringEquals", "StringEqual", "aws:TagKeys", "k"]), inner, max_size=2),
+    lambda inner: (
+        st.lists(inner, max_size=3)
+        | st.dictionaries(
+            st.sampled_from(["AWS", "Service", "Aws", "StringEquals", "StringEqual", "aws:TagKeys", "k"]),
+            inner,
+            max_size=2,
+        )
+    ),
     max_leaves=6,
 )
-statement_keys = st.sampled_from(["Sid", "Effect", "Action", "NotAction", "Resource", "NotResource",
-                                  "Principal", "NotPrincipal", "Condition", "Efect"])
+statement_keys = st.sampled_from(
+    [
+        "Sid",
+        "Effect",
+        "Action",
+        "NotAction",
+        "Resource",
+        "NotResource",
+        "Principal",
+        "NotPrincipal",
+        "Condition",
+        "Efect",
+    ]
+)
 statements = st.dictionaries(statement_keys, values, max_size=6)
 documents = st.fixed_dictionaries(
     {"Statement": st.one_of(statements, st.lists(statements, max_size=3))},

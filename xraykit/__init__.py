@@ -30,18 +30,38 @@ _LAZY: dict[str, str] = {
     "Policy": "xraykit.policy",
 }
 _SUBMODULES = {
-    "arn", "catalog", "conditions", "credentials", "engine", "errors", "kms", "lint", "operators",
-    "policy", "render", "result", "scenarios", "variables", "wildcards", "account", "figures",
-    "exercises", "least_privilege", "matrix", "compare", "stream", "matching",
+    "arn",
+    "catalog",
+    "conditions",
+    "credentials",
+    "engine",
+    "errors",
+    "kms",
+    "lint",
+    "operators",
+    "policy",
+    "render",
+    "result",
+    "scenarios",
+    "variables",
+    "wildcards",
+    "account",
+    "figures",
+    "exercises",
+    "least_privilege",
+    "matrix",
+    "compare",
+    "stream",
+    "matching",
 }
 
 __all__ = sorted(_LAZY)
 
 if TYPE_CHECKING:  # pragma: no cover
-    from xraykit.engine import PolicySet, simulate
-    from xraykit.errors import Issue, XrayKitError
-    from xraykit.policy import Policy, parse_policy
-    from xraykit.result import Decision, Evaluation, Layer, Reason
+    from xraykit.engine import PolicySet, simulate  # noqa: F401
+    from xraykit.errors import Issue, XrayKitError  # noqa: F401
+    from xraykit.policy import Policy, parse_policy  # noqa: F401
+    from xraykit.result import Decision, Evaluation, Layer, Reason  # noqa: F401
 
 
 def __getattr__(name: str) -> Any:

@@ -66,7 +66,9 @@ class LayerOutcome:
         return self.deny is not PrincipalMatch.NONE
 
 
-def _trust(service: str, action_lower: str, resource: str, same_account: bool, resource_policy: LayerOutcome) -> str:
+def _trust(
+    service: str, action_lower: str, resource: str, same_account: bool, resource_policy: LayerOutcome
+) -> str:
     """Whether the service lets the principal's own IAM policies grant access.
 
     ``implicit``: same account, IAM policies count; ``explicit``: the resource-based policy names
@@ -75,7 +77,11 @@ def _trust(service: str, action_lower: str, resource: str, same_account: bool, r
     rule = TRUST_RULES.get(service)
     if rule is not None:
         return rule(action_lower, resource, same_account, resource_policy)
-    return "implicit" if same_account else ("explicit" if resource_policy.allow is PrincipalMatch.ACCOUNT else "none")
+    return (
+        "implicit"
+        if same_account
+        else ("explicit" if resource_policy.allow is PrincipalMatch.ACCOUNT else "none")
+    )
 
 
 def _kms_trust(action_lower: str, resource: str, same_account: bool, key_policy: LayerOutcome) -> str:
@@ -139,13 +145,16 @@ def decide_layers(
         granted = resource.allows and identity.allows
         grantor = Layer.IDENTITY
         if not granted and (resource.allows or identity.allows):
-            return Decision.IMPLICIT_DENY, Reason.CROSS_ACCOUNT_NEEDS_BOTH, None, \
-                (Layer.RESOURCE if identity.allows else Layer.IDENTITY, *blocked)
+            return (
+                Decision.IMPLICIT_DENY,
+                Reason.CROSS_ACCOUNT_NEEDS_BOTH,
+                None,
+                (Layer.RESOURCE if identity.allows else Layer.IDENTITY, *blocked),
+            )
     # 6. A permissions boundary limits identity-based grants; within one account a resource-based
     #    policy that names the user or session directly is not limited by it.
-    if boundary is not None and not boundary.allows:
-        if not (same_account and resource.bypass):
-            blocked.append(Layer.BOUNDARY)
+    if boundary is not None and not boundary.allows and not (same_account and resource.bypass):
+        blocked.append(Layer.BOUNDARY)
     if not granted:
         # no layer that can grant did; name the one a learner would add an allow to
         reason = Reason.NO_ALLOW
@@ -172,8 +181,10 @@ class _CompiledPolicy:
         self.kind = policy.kind
         self.layer = layer
         self.level = level
-        self._actions = [(action_set(s.action if s.action is not None else s.not_action or ()), s.action is None)
-                         for s in policy.statements]
+        self._actions = [
+            (action_set(s.action if s.action is not None else s.not_action or ()), s.action is None)
+            for s in policy.statements
+        ]
         self._compiled: list[CompiledStatement | None] = [None] * len(policy.statements)
         self.by_action: dict[str, tuple[CompiledStatement, ...]] = {}
 
@@ -191,8 +202,11 @@ class _CompiledPolicy:
     def relevant(self, action_lower: str) -> tuple[CompiledStatement, ...]:
         found = self.by_action.get(action_lower)
         if found is None:
-            found = tuple(self._statement(i) for i, (actions, negated) in enumerate(self._actions)
-                          if (actions.find(action_lower) is None) is negated)
+            found = tuple(
+                self._statement(i)
+                for i, (actions, negated) in enumerate(self._actions)
+                if (actions.find(action_lower) is None) is negated
+            )
             self.by_action[action_lower] = found
         return found
 
@@ -200,8 +214,21 @@ class _CompiledPolicy:
 class _Plan:
     """Everything about one action that does not change from request to request."""
 
-    __slots__ = ("boundary", "identity", "info", "lower", "rcp_applies", "rcps", "resource", "resource_checked",
-                 "scps", "service", "session", "supported", "wildcard_only")
+    __slots__ = (
+        "boundary",
+        "identity",
+        "info",
+        "lower",
+        "rcp_applies",
+        "rcps",
+        "resource",
+        "resource_checked",
+        "scps",
+        "service",
+        "session",
+        "supported",
+        "wildcard_only",
+    )
 
     def __init__(self, owner: PolicySet, info: catalog.Action) -> None:
         self.info = info
@@ -243,16 +270,20 @@ def _scan(statements: tuple[CompiledStatement, ...], view: RequestView, layer: L
 
 _RCP_FULL_ACCESS = {
     "Version": "2012-10-17",
-    "Statement": [{"Sid": "RCPFullAWSAccess", "Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"}],
+    "Statement": [
+        {"Sid": "RCPFullAWSAccess", "Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"}
+    ],
 }
 
 
 def _load(item: PolicyInput, kind: PolicyKind, name: str) -> Policy:
-    """A policy from a :class:`Policy`, a document, ``{"name", "policy"}``, JSON text or a managed policy name."""
+    """A policy from a :class:`Policy`, a document, ``{"name", "policy"}``, JSON text or a managed name."""
     if isinstance(item, Policy):
         return item
     if isinstance(item, Mapping) and "policy" in item and "Statement" not in item:
-        return parse_policy(item["policy"], kind, name=str(item.get("name", name)), source=str(item.get("name", name)))
+        return parse_policy(
+            item["policy"], kind, name=str(item.get("name", name)), source=str(item.get("name", name))
+        )
     if isinstance(item, str) and not item.lstrip().startswith("{"):
         return parse_policy(catalog.managed_policy(item), kind, name=item, source=item)
     return parse_policy(item, kind, name=name, source=name)
@@ -294,24 +325,42 @@ class PolicySet:
     ) -> None:
         issues: list[Issue] = []
 
-        def load(item: PolicyInput, kind: PolicyKind, name: str, layer: Layer, level: int | None = None) -> _CompiledPolicy | None:
+        def load(
+            item: PolicyInput, kind: PolicyKind, name: str, layer: Layer, level: int | None = None
+        ) -> _CompiledPolicy | None:
             try:
                 return _CompiledPolicy(_load(item, kind, name), layer, level)
             except XrayKitError as error:
                 issues.extend(i if i.source else i.located(name) for i in error.issues)
                 return None
 
-        self.identity = [load(p, PolicyKind.IDENTITY, f"identity_policies[{i}]", Layer.IDENTITY)
-                         for i, p in enumerate(identity_policies)]
-        self.boundaries = [load(p, PolicyKind.BOUNDARY, f"permission_boundaries[{i}]", Layer.BOUNDARY)
-                           for i, p in enumerate(permission_boundaries or ())]
-        self.session = None if session_policy is None else load(session_policy, PolicyKind.SESSION, "session_policy", Layer.SESSION)
-        self.resource = None if resource_policy is None else load(resource_policy, PolicyKind.RESOURCE, "resource_policy", Layer.RESOURCE)
-        self.scps = [[load(p, PolicyKind.SCP, f"scps[{lv}][{i}]", Layer.SCP, lv) for i, p in enumerate(level)]
-                     for lv, level in enumerate(_levels(scps))]
+        self.identity = [
+            load(p, PolicyKind.IDENTITY, f"identity_policies[{i}]", Layer.IDENTITY)
+            for i, p in enumerate(identity_policies)
+        ]
+        self.boundaries = [
+            load(p, PolicyKind.BOUNDARY, f"permission_boundaries[{i}]", Layer.BOUNDARY)
+            for i, p in enumerate(permission_boundaries or ())
+        ]
+        self.session = (
+            None
+            if session_policy is None
+            else load(session_policy, PolicyKind.SESSION, "session_policy", Layer.SESSION)
+        )
+        self.resource = (
+            None
+            if resource_policy is None
+            else load(resource_policy, PolicyKind.RESOURCE, "resource_policy", Layer.RESOURCE)
+        )
+        self.scps = [
+            [load(p, PolicyKind.SCP, f"scps[{lv}][{i}]", Layer.SCP, lv) for i, p in enumerate(level)]
+            for lv, level in enumerate(_levels(scps))
+        ]
         rcp_levels = _levels(rcps)
-        self.rcps = [[load(p, PolicyKind.RCP, f"rcps[{lv}][{i}]", Layer.RCP, lv) for i, p in enumerate(level)]
-                     for lv, level in enumerate(rcp_levels)]
+        self.rcps = [
+            [load(p, PolicyKind.RCP, f"rcps[{lv}][{i}]", Layer.RCP, lv) for i, p in enumerate(level)]
+            for lv, level in enumerate(rcp_levels)
+        ]
         if issues:
             raise XrayKitError(issues)
         self._plans: dict[str, _Plan] = {}
@@ -322,7 +371,11 @@ class PolicySet:
 
     # -- requests --------------------------------------------------------------------------
     def _view(
-        self, principal: str, action: str, resource: str, context: Mapping[str, Any] | None,
+        self,
+        principal: str,
+        action: str,
+        resource: str,
+        context: Mapping[str, Any] | None,
         resource_account: str | None,
     ) -> tuple[RequestView, catalog.Action, str | None, tuple[str, ...], dict[str, str | tuple[str, ...]]]:
         info = catalog.find_action(action)
@@ -334,28 +387,60 @@ class PolicySet:
             issues.append(Issue("resource", "the resource must be an ARN or `*`"))
             resource = "*"
         if not info.resource_level and resource != "*":
-            issues.append(Issue("resource", f"`{info.full_name}` has no resource-level permissions, so the request's resource is `*`, not `{resource}`",
-                                "IAM authorizes this action only against `*`"))
+            issues.append(
+                Issue(
+                    "resource",
+                    f"`{info.full_name}` has no resource-level permissions, "
+                    f"so the request's resource is `*`, not `{resource}`",
+                    "IAM authorizes this action only against `*`",
+                )
+            )
         elif resource != "*" and catalog.resource_type_of(resource, info) is None:
             names = " or ".join(f"`{r.name}`" for r in info.resource_types)
-            issues.append(Issue("resource", f"`{resource}` is not a {names} ARN, which `{info.full_name}` needs",
-                                "formats: " + ", ".join(f"`{r.arn_format}`" for r in info.resource_types)))
+            issues.append(
+                Issue(
+                    "resource",
+                    f"`{resource}` is not a {names} ARN, which `{info.full_name}` needs",
+                    "formats: " + ", ".join(f"`{r.arn_format}`" for r in info.resource_types),
+                )
+            )
         kind, principal_account = classify_principal(principal)
         if kind in ("unknown", "account"):
-            issues.append(Issue("principal", f"`{principal}` is not a principal ARN",
-                                "use e.g. `arn:aws:iam::123456789012:user/alice` or `arn:aws:sts::123456789012:assumed-role/role/session`"))
+            issues.append(
+                Issue(
+                    "principal",
+                    f"`{principal}` is not a principal ARN",
+                    "use e.g. `arn:aws:iam::123456789012:user/alice` or "
+                    "`arn:aws:sts::123456789012:assumed-role/role/session`",
+                )
+            )
         ctx, shown, notes = _normalize_context(context or {}, info, issues)
         if issues:
             raise XrayKitError(issues)
         if resource_account is None:
             parts = resource.split(":", 5)
             resource_account = parts[4] if len(parts) == 6 and parts[4] else principal_account
-        view = RequestView(principal, principal_account, kind, info.full_name, info.full_name.lower(), resource,
-                           not info.resource_level, ctx, bool(self.boundaries))
+        view = RequestView(
+            principal,
+            principal_account,
+            kind,
+            info.full_name,
+            info.full_name.lower(),
+            resource,
+            not info.resource_level,
+            ctx,
+            bool(self.boundaries),
+        )
         return view, info, resource_account, notes, shown
 
-    def _outcome(self, policies: Sequence[_CompiledPolicy | None], layer: Layer, view: RequestView,
-                 explain: bool, level: int | None = None) -> LayerOutcome:
+    def _outcome(
+        self,
+        policies: Sequence[_CompiledPolicy | None],
+        layer: Layer,
+        view: RequestView,
+        explain: bool,
+        level: int | None = None,
+    ) -> LayerOutcome:
         outcome = LayerOutcome(layer, level=level)
         for policy in policies:
             assert policy is not None
@@ -386,7 +471,9 @@ class PolicySet:
                 outcome.traces.append(PolicyTrace(layer, policy.name, result, tuple(traces), level))
         return outcome
 
-    def _run(self, view: RequestView, resource_account: str | None, explain: bool) -> tuple[Decision, Reason, Layer | None, tuple[Layer, ...], list[LayerOutcome]]:
+    def _run(
+        self, view: RequestView, resource_account: str | None, explain: bool
+    ) -> tuple[Decision, Reason, Layer | None, tuple[Layer, ...], list[LayerOutcome]]:
         same_account = view.principal_account is not None and view.principal_account == resource_account
         service = view.action_lower.split(":", 1)[0]
         identity = self._outcome(self.identity, Layer.IDENTITY, view, explain)
@@ -398,8 +485,9 @@ class PolicySet:
         rcps = [self._outcome(level, Layer.RCP, view, explain, i) for i, level in enumerate(self.rcps)]
         if not catalog.rcp_supported(service):
             rcps = []  # RCPs apply only to the services that support them
-        decision, reason, by, blocked = decide_layers(view, service, same_account, identity, resource, boundary,
-                                                      session, scps, rcps)
+        decision, reason, by, blocked = decide_layers(
+            view, service, same_account, identity, resource, boundary, session, scps, rcps
+        )
         layers = [*scps, *rcps, resource, identity, *(x for x in (boundary, session) if x is not None)]
         return decision, reason, by, blocked, layers
 
@@ -413,8 +501,15 @@ class PolicySet:
             plan = self._plans[action] = _Plan(self, info)
         return plan
 
-    def decide(self, action: str, resource: str = "*", *, principal: str = DEFAULT_PRINCIPAL,
-               context: Mapping[str, Any] | None = None, resource_account: str | None = None) -> Decision:
+    def decide(
+        self,
+        action: str,
+        resource: str = "*",
+        *,
+        principal: str = DEFAULT_PRINCIPAL,
+        context: Mapping[str, Any] | None = None,
+        resource_account: str | None = None,
+    ) -> Decision:
         """The decision alone (no trace): the fast path for matrices and bulk checks.
 
         Gives the same decision as :meth:`evaluate` (a property test holds it to that).
@@ -434,12 +529,20 @@ class PolicySet:
             self._memo[memo_key] = decision
         return decision
 
-    def _decide(self, action: str, resource: str, principal: str, context: Mapping[str, Any] | None,
-                resource_account: str | None) -> Decision:
+    def _decide(
+        self,
+        action: str,
+        resource: str,
+        principal: str,
+        context: Mapping[str, Any] | None,
+        resource_account: str | None,
+    ) -> Decision:
         plan = self._plan(action)
         checked = plan.resource_checked.get(resource)
         kind, principal_account = classify_principal(principal)
-        ctx = _fast_context(context, plan.supported) if checked and kind not in ("unknown", "account") else None
+        ctx = (
+            _fast_context(context, plan.supported) if checked and kind not in ("unknown", "account") else None
+        )
         if ctx is None:  # the first time for this resource, or something to report: the full checks
             view, _, account, _, _ = self._view(principal, action, resource, context, resource_account)
             plan.resource_checked[resource] = True
@@ -447,8 +550,17 @@ class PolicySet:
         if resource_account is None:
             parts = resource.split(":", 5)
             resource_account = parts[4] if len(parts) == 6 and parts[4] else principal_account
-        view = RequestView(principal, principal_account, kind, plan.info.full_name, plan.lower, resource,
-                           plan.wildcard_only, ctx, bool(self.boundaries))
+        view = RequestView(
+            principal,
+            principal_account,
+            kind,
+            plan.info.full_name,
+            plan.lower,
+            resource,
+            plan.wildcard_only,
+            ctx,
+            bool(self.boundaries),
+        )
         identity = _scan(plan.identity, view, Layer.IDENTITY)
         resource_policy = _scan(plan.resource, view, Layer.RESOURCE)
         resource_policy.present = self.resource is not None
@@ -457,11 +569,19 @@ class PolicySet:
         scps = [_scan(level, view, Layer.SCP) for level in plan.scps]
         rcps = [_scan(level, view, Layer.RCP) for level in plan.rcps]
         same_account = principal_account is not None and principal_account == resource_account
-        return decide_layers(view, plan.service, same_account, identity, resource_policy, boundary, session,
-                             scps, rcps)[0]
+        return decide_layers(
+            view, plan.service, same_account, identity, resource_policy, boundary, session, scps, rcps
+        )[0]
 
-    def evaluate(self, action: str, resource: str = "*", *, principal: str = DEFAULT_PRINCIPAL,
-                 context: Mapping[str, Any] | None = None, resource_account: str | None = None) -> Evaluation:
+    def evaluate(
+        self,
+        action: str,
+        resource: str = "*",
+        *,
+        principal: str = DEFAULT_PRINCIPAL,
+        context: Mapping[str, Any] | None = None,
+        resource_account: str | None = None,
+    ) -> Evaluation:
         """Decide one request and record why.
 
         Args:
@@ -469,7 +589,8 @@ class PolicySet:
             resource: the resource ARN, or ``*`` for actions without resource-level permissions.
             principal: the requester's ARN (user, role, assumed-role session) or a service principal.
             context: condition keys and their values (a list for a multivalued key).
-            resource_account: the account that owns the resource (default: from the ARN, else the principal's).
+            resource_account: the account that owns the resource (default: from the ARN, else the
+                principal's).
 
         Returns:
             The :class:`Evaluation`: decision, deciding layer, trace, missing context keys.
@@ -480,12 +601,28 @@ class PolicySet:
         view, info, account, notes, shown = self._view(principal, action, resource, context, resource_account)
         decision, reason, by, blocked, layers = self._run(view, account, explain=True)
         traces = tuple(t for layer in layers for t in layer.traces or ())
-        missing = sorted({c.key for t in traces for s in t.statements for c in s.conditions
-                          if c.request_values is None and all(ch.matched for ch in s.checks)}, key=str.lower)
-        request = Request(principal, info.full_name, resource, account,
-                          tuple(sorted(shown.items(), key=lambda kv: kv[0].lower())))
+        missing = sorted(
+            {
+                c.key
+                for t in traces
+                for s in t.statements
+                for c in s.conditions
+                if c.request_values is None and all(ch.matched for ch in s.checks)
+            },
+            key=str.lower,
+        )
+        request = Request(
+            principal,
+            info.full_name,
+            resource,
+            account,
+            tuple(sorted(shown.items(), key=lambda kv: kv[0].lower())),
+        )
         if not catalog.rcp_supported(view.action_lower.split(":", 1)[0]) and self.rcps:
-            notes = (*notes, f"resource control policies do not apply to `{view.action_lower.split(':', 1)[0]}`")
+            notes = (
+                *notes,
+                f"resource control policies do not apply to `{view.action_lower.split(':', 1)[0]}`",
+            )
         return Evaluation(request, decision, reason, by, blocked, traces, tuple(missing), notes)
 
 
@@ -511,8 +648,13 @@ def _bypasses(view: RequestView, statement: CompiledStatement) -> bool:
 _MEMO_SIZE = 1 << 16
 
 
-def _memo_key(action: str, resource: str, principal: str, context: Mapping[str, Any] | None,
-              resource_account: str | None) -> tuple[Any, ...] | None:
+def _memo_key(
+    action: str,
+    resource: str,
+    principal: str,
+    context: Mapping[str, Any] | None,
+    resource_account: str | None,
+) -> tuple[Any, ...] | None:
     """A hashable key for a request (None when a value is not a plain string or list of strings).
 
     A compiled policy set never changes, so its decision for a request never does either.
@@ -521,7 +663,7 @@ def _memo_key(action: str, resource: str, principal: str, context: Mapping[str, 
         return (action, resource, principal, resource_account)
     if not isinstance(context, Mapping) or type(resource) is not str:
         return None
-    items = []
+    items: list[tuple[str, Any]] = []
     for key, value in context.items():
         if type(value) is str:
             items.append((key, value))
@@ -558,7 +700,9 @@ def _key_facts(key: str) -> tuple[str, str, bool]:
     return facts
 
 
-def _fast_context(raw: Mapping[str, Any] | None, supported: frozenset[str]) -> dict[str, str | tuple[str, ...]] | None:
+def _fast_context(
+    raw: Mapping[str, Any] | None, supported: frozenset[str]
+) -> dict[str, str | tuple[str, ...]] | None:
     """The context as :func:`_normalize_context` makes it, or None when anything needs a message."""
     out: dict[str, str | tuple[str, ...]] = {}
     if not raw:
@@ -614,14 +758,24 @@ def _normalize_context(
             elif isinstance(item, int | float | str):
                 strings.append(str(item))
             else:
-                issues.append(Issue(path, f"context values must be strings, numbers or booleans, not {json.dumps(item)[:40]}"))
+                issues.append(
+                    Issue(
+                        path,
+                        f"context values must be strings, numbers or booleans, not {json.dumps(item)[:40]}",
+                    )
+                )
         if multivalued:
             out[lower] = shown[key] = tuple(strings)
         elif len(strings) == 1:
             out[lower] = shown[key] = strings[0]
         elif strings or isinstance(value, list | tuple):
-            issues.append(Issue(path, f"`{key}` is single-valued: give one value, not a list of {len(strings)}",
-                                "only multivalued keys such as `aws:TagKeys` take lists"))
+            issues.append(
+                Issue(
+                    path,
+                    f"`{key}` is single-valued: give one value, not a list of {len(strings)}",
+                    "only multivalued keys such as `aws:TagKeys` take lists",
+                )
+            )
     return out, shown, tuple(notes)
 
 
@@ -662,5 +816,9 @@ def simulate(
     Raises:
         XrayKitError: for invalid policies or requests, with every issue located.
     """
-    policies = PolicySet(identity_policies, permission_boundaries, scps, rcps, session_policy, resource_policy)
-    return policies.evaluate(action, resource, principal=principal, context=context, resource_account=resource_account)
+    policies = PolicySet(
+        identity_policies, permission_boundaries, scps, rcps, session_policy, resource_policy
+    )
+    return policies.evaluate(
+        action, resource, principal=principal, context=context, resource_account=resource_account
+    )

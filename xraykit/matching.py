@@ -52,15 +52,35 @@ class RequestView:
     A plain slotted class (not a frozen dataclass): one is built per decision, on the hot path.
     """
 
-    __slots__ = ("action", "action_lower", "context", "has_boundary", "principal", "principal_account",
-                 "principal_kind", "resource", "wildcard_only")
+    __slots__ = (
+        "action",
+        "action_lower",
+        "context",
+        "has_boundary",
+        "principal",
+        "principal_account",
+        "principal_kind",
+        "resource",
+        "wildcard_only",
+    )
 
-    def __init__(self, principal: str, principal_account: str | None, principal_kind: str, action: str,
-                 action_lower: str, resource: str, wildcard_only: bool, context: Context,
-                 has_boundary: bool = False) -> None:
+    def __init__(
+        self,
+        principal: str,
+        principal_account: str | None,
+        principal_kind: str,
+        action: str,
+        action_lower: str,
+        resource: str,
+        wildcard_only: bool,
+        context: Context,
+        has_boundary: bool = False,
+    ) -> None:
         self.principal = principal
         self.principal_account = principal_account
-        self.principal_kind = principal_kind  # user, role, assumed-role, federated-user, root, service, unknown
+        self.principal_kind = (
+            principal_kind  # user, role, assumed-role, federated-user, root, service, unknown
+        )
         self.action = action  # canonical "xray:GetGroup"
         self.action_lower = action_lower
         self.resource = resource
@@ -248,8 +268,11 @@ class ActionSet:
         lowered = [p.lower() for p in patterns]
         self.star = "*" in lowered
         self.exact = {low: patterns[i] for i, low in enumerate(lowered) if "*" not in low and "?" not in low}
-        self.globs = tuple((Glob(low), patterns[i]) for i, low in enumerate(lowered)
-                           if ("*" in low or "?" in low) and low != "*")
+        self.globs = tuple(
+            (Glob(low), patterns[i])
+            for i, low in enumerate(lowered)
+            if ("*" in low or "?" in low) and low != "*"
+        )
 
     def find(self, action_lower: str) -> str | None:
         """The pattern that matches the (lowercased) action, or None."""
@@ -271,8 +294,9 @@ def action_set(patterns: tuple[str, ...]) -> ActionSet:
 
 
 @lru_cache(maxsize=16384)
-def _conditions_for(condition: tuple[tuple[str, tuple[tuple[str, tuple[str, ...]], ...]], ...],
-                    use_variables: bool) -> _conditions.Conditions:
+def _conditions_for(
+    condition: tuple[tuple[str, tuple[tuple[str, tuple[str, ...]], ...]], ...], use_variables: bool
+) -> _conditions.Conditions:
     return _conditions.compile_conditions({op: dict(keys) for op, keys in condition}, variables=use_variables)
 
 
@@ -284,8 +308,17 @@ class CompiledStatement:
     """A statement ready to be matched against many requests."""
 
     __slots__ = (
-        "actions", "conditions", "deny", "index", "not_action",
-        "not_principal", "not_resource", "principal", "resources", "sid", "statement",
+        "actions",
+        "conditions",
+        "deny",
+        "index",
+        "not_action",
+        "not_principal",
+        "not_resource",
+        "principal",
+        "resources",
+        "sid",
+        "statement",
     )
 
     def __init__(self, statement: Statement, index: int, use_variables: bool) -> None:
@@ -293,11 +326,15 @@ class CompiledStatement:
         self.index = index
         self.sid = statement.sid
         self.deny = statement.is_deny
-        self.actions = action_set(statement.action if statement.action is not None else statement.not_action or ())
+        self.actions = action_set(
+            statement.action if statement.action is not None else statement.not_action or ()
+        )
         self.not_action = statement.action is None
         patterns = statement.resource if statement.resource is not None else statement.not_resource
         self.not_resource = statement.resource is None and statement.not_resource is not None
-        self.resources = None if patterns is None else tuple(_resource_pattern(p, use_variables) for p in patterns)
+        self.resources = (
+            None if patterns is None else tuple(_resource_pattern(p, use_variables) for p in patterns)
+        )
         self.principal = statement.principal or statement.not_principal
         self.not_principal = statement.principal is None and statement.not_principal is not None
         self.conditions = _conditions_for(statement.condition, use_variables) if statement.condition else None
@@ -314,24 +351,43 @@ class CompiledStatement:
     # -- resource --------------------------------------------------------------------------
     def _resource_applies(self, request: RequestView) -> tuple[bool, Check]:
         if self.resources is None:  # a resource-based policy statement without Resource
-            return True, Check("Resource", True, Reason.RESOURCE_MATCHED, (("pattern", "(none)"), ("value", request.resource)))
+            return True, Check(
+                "Resource",
+                True,
+                Reason.RESOURCE_MATCHED,
+                (("pattern", "(none)"), ("value", request.resource)),
+            )
         element = "NotResource" if self.not_resource else "Resource"
         resource = request.resource
         if resource == "*":
             star = next((p for p in self.resources if p.is_star), None)
             if not self.not_resource:
                 if star is not None:
-                    return True, Check(element, True, Reason.RESOURCE_MATCHED, (("pattern", "*"), ("value", "*")))
+                    return True, Check(
+                        element, True, Reason.RESOURCE_MATCHED, (("pattern", "*"), ("value", "*"))
+                    )
                 if request.wildcard_only:
-                    return False, Check(element, False, Reason.RESOURCE_NEEDS_STAR, (("action", request.action),))
+                    return False, Check(
+                        element, False, Reason.RESOURCE_NEEDS_STAR, (("action", request.action),)
+                    )
                 ok = not self.deny
-                return ok, Check(element, ok, Reason.RESOURCE_MATCHED if ok else Reason.RESOURCE_NOT_MATCHED,
-                                 (("pattern", self.resources[0].text), ("value", "*")))
+                return ok, Check(
+                    element,
+                    ok,
+                    Reason.RESOURCE_MATCHED if ok else Reason.RESOURCE_NOT_MATCHED,
+                    (("pattern", self.resources[0].text), ("value", "*")),
+                )
             if star is not None:
-                return False, Check(element, False, Reason.NOT_RESOURCE_EXCLUDES, (("pattern", "*"), ("value", "*")))
+                return False, Check(
+                    element, False, Reason.NOT_RESOURCE_EXCLUDES, (("pattern", "*"), ("value", "*"))
+                )
             ok = request.wildcard_only or not self.deny
-            return ok, Check(element, ok, Reason.NOT_RESOURCE_ALLOWS if ok else Reason.NOT_RESOURCE_EXCLUDES,
-                             (("pattern", self.resources[0].text), ("value", "*")))
+            return ok, Check(
+                element,
+                ok,
+                Reason.NOT_RESOURCE_ALLOWS if ok else Reason.NOT_RESOURCE_EXCLUDES,
+                (("pattern", self.resources[0].text), ("value", "*")),
+            )
         unresolved: _ResourcePattern | None = None
         for pattern in self.resources:
             matched, resolved = pattern.test(resource, request)
@@ -339,7 +395,7 @@ class CompiledStatement:
                 unresolved = unresolved or pattern
                 continue
             if matched:
-                values = (("pattern", pattern.text), ("value", resource))
+                values: tuple[tuple[str, str], ...] = (("pattern", pattern.text), ("value", resource))
                 if resolved != pattern.text:
                     values += (("resolved", resolved),)
                 if self.not_resource:
@@ -347,9 +403,16 @@ class CompiledStatement:
                 return True, Check(element, True, Reason.RESOURCE_MATCHED, values)
         if unresolved is not None:
             assert unresolved.template is not None
-            missing = next((k for k in unresolved.template.keys if request.lookup(k) is None), unresolved.template.keys[0])
-            return False, Check(element, False, Reason.VARIABLE_UNRESOLVED,
-                                (("pattern", unresolved.text), ("variable", "${" + missing + "}"), ("value", resource)))
+            missing = next(
+                (k for k in unresolved.template.keys if request.lookup(k) is None),
+                unresolved.template.keys[0],
+            )
+            return False, Check(
+                element,
+                False,
+                Reason.VARIABLE_UNRESOLVED,
+                (("pattern", unresolved.text), ("variable", "${" + missing + "}"), ("value", resource)),
+            )
         if self.not_resource:
             return True, Check(element, True, Reason.NOT_RESOURCE_ALLOWS, (("value", resource),))
         return False, Check(element, False, Reason.RESOURCE_NOT_MATCHED, (("value", resource),))
@@ -362,15 +425,31 @@ class CompiledStatement:
         found, value = match_principal(self.principal, request)
         if not self.not_principal:
             if found is PrincipalMatch.NONE:
-                return found, Check("Principal", False, Reason.PRINCIPAL_NOT_MATCHED, (("value", request.principal),))
-            reason = Reason.PRINCIPAL_ACCOUNT_MATCHED if found is PrincipalMatch.ACCOUNT else Reason.PRINCIPAL_MATCHED
-            values = (("pattern", value or ""), ("value", request.principal), ("account", request.principal_account or ""))
+                return found, Check(
+                    "Principal", False, Reason.PRINCIPAL_NOT_MATCHED, (("value", request.principal),)
+                )
+            reason = (
+                Reason.PRINCIPAL_ACCOUNT_MATCHED
+                if found is PrincipalMatch.ACCOUNT
+                else Reason.PRINCIPAL_MATCHED
+            )
+            values = (
+                ("pattern", value or ""),
+                ("value", request.principal),
+                ("account", request.principal_account or ""),
+            )
             return found, Check("Principal", True, reason, values)
         # NotPrincipal: a Deny with NotPrincipal always applies to a principal with a boundary (AWS docs)
         if found is PrincipalMatch.NONE or (self.deny and request.has_boundary):
-            return PrincipalMatch.EXACT, Check("NotPrincipal", True, Reason.NOT_PRINCIPAL_ALLOWS, (("value", request.principal),))
-        return PrincipalMatch.NONE, Check("NotPrincipal", False, Reason.NOT_PRINCIPAL_EXCLUDES,
-                                          (("pattern", value or ""), ("value", request.principal)))
+            return PrincipalMatch.EXACT, Check(
+                "NotPrincipal", True, Reason.NOT_PRINCIPAL_ALLOWS, (("value", request.principal),)
+            )
+        return PrincipalMatch.NONE, Check(
+            "NotPrincipal",
+            False,
+            Reason.NOT_PRINCIPAL_EXCLUDES,
+            (("pattern", value or ""), ("value", request.principal)),
+        )
 
     # -- fast path (no Check records; must agree with the traced path above) -----------------
     def _resource_ok(self, request: RequestView) -> bool:
@@ -421,12 +500,24 @@ class CompiledStatement:
         pattern = self.action_pattern(request.action_lower)
         if self.not_action:
             ok = pattern is None
-            checks.append(Check("NotAction", ok, Reason.NOT_ACTION_ALLOWS if ok else Reason.NOT_ACTION_EXCLUDES,
-                                (("pattern", pattern or ""), ("value", request.action))))
+            checks.append(
+                Check(
+                    "NotAction",
+                    ok,
+                    Reason.NOT_ACTION_ALLOWS if ok else Reason.NOT_ACTION_EXCLUDES,
+                    (("pattern", pattern or ""), ("value", request.action)),
+                )
+            )
         else:
             ok = pattern is not None
-            checks.append(Check("Action", ok, Reason.ACTION_MATCHED if ok else Reason.ACTION_NOT_MATCHED,
-                                (("pattern", pattern or ""), ("value", request.action))))
+            checks.append(
+                Check(
+                    "Action",
+                    ok,
+                    Reason.ACTION_MATCHED if ok else Reason.ACTION_NOT_MATCHED,
+                    (("pattern", pattern or ""), ("value", request.action)),
+                )
+            )
         resource_ok, resource_check = self._resource_applies(request)
         checks.append(resource_check)
         found, principal_check = self.principal_match(request)
@@ -437,7 +528,9 @@ class CompiledStatement:
         if self.conditions is not None:
             conditions_ok, condition_checks = self.conditions.explain(request.context)
         applies = ok and resource_ok and found is not PrincipalMatch.NONE and conditions_ok
-        trace = StatementTrace(self.index, self.sid, self.statement.effect, applies, tuple(checks), condition_checks)
+        trace = StatementTrace(
+            self.index, self.sid, self.statement.effect, applies, tuple(checks), condition_checks
+        )
         return (found if applies else PrincipalMatch.NONE), trace
 
 

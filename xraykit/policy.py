@@ -41,8 +41,15 @@ __all__ = [
 VERSIONS = ("2012-10-17", "2008-10-17")
 _POLICY_KEYS = ("Version", "Id", "Statement")
 _STATEMENT_KEYS = (
-    "Sid", "Effect", "Principal", "NotPrincipal", "Action", "NotAction",
-    "Resource", "NotResource", "Condition",
+    "Sid",
+    "Effect",
+    "Principal",
+    "NotPrincipal",
+    "Action",
+    "NotAction",
+    "Resource",
+    "NotResource",
+    "Condition",
 )
 _PRINCIPAL_KEYS = ("AWS", "Service", "Federated", "CanonicalUser")
 _SERVICE_RE = re.compile(r"^[a-zA-Z0-9-]+$")
@@ -187,10 +194,14 @@ def parse_policy(
         try:
             document = json.loads(document)
         except json.JSONDecodeError as error:
-            raise XrayKitError(Issue(
-                "", f"not valid JSON: {error.msg.lower()} at line {error.lineno} column {error.colno}",
-                "check for a missing comma, quote or bracket near that place", source,
-            )) from None
+            raise XrayKitError(
+                Issue(
+                    "",
+                    f"not valid JSON: {error.msg.lower()} at line {error.lineno} column {error.colno}",
+                    "check for a missing comma, quote or bracket near that place",
+                    source,
+                )
+            ) from None
         except UnicodeDecodeError:
             raise XrayKitError(Issue("", "not valid JSON: the text is not UTF-8", None, source)) from None
     fast = _fast_policy(document, kind, name)
@@ -241,7 +252,9 @@ def _strings(value: Any, path: str, element: str, issues: list[Issue]) -> list[s
             if isinstance(item, str):
                 out.append(item)
             else:
-                issues.append(Issue(f"{path}[{i}]", f"`{element}` values must be strings, not {_type_name(item)}"))
+                issues.append(
+                    Issue(f"{path}[{i}]", f"`{element}` values must be strings, not {_type_name(item)}")
+                )
         return out if len(out) == len(value) else None
     issues.append(Issue(path, f"`{element}` must be a string or a list of strings, not {_type_name(value)}"))
     return None
@@ -255,34 +268,58 @@ def _check_action(value: str, path: str, issues: list[Issue]) -> None:
         return
     service, sep, name = value.partition(":")
     if not sep or ":" in name:
-        issues.append(Issue(path, f"`{value}` is not an action: expected `service:ActionName` or `*`",
-                            "for example `xray:GetGroup` or `xray:Get*`"))
+        issues.append(
+            Issue(
+                path,
+                f"`{value}` is not an action: expected `service:ActionName` or `*`",
+                "for example `xray:GetGroup` or `xray:Get*`",
+            )
+        )
         return
     if not _SERVICE_RE.match(service):
-        issues.append(Issue(path, f"the service prefix `{service}` may only contain letters, digits and hyphens"))
+        issues.append(
+            Issue(path, f"the service prefix `{service}` may only contain letters, digits and hyphens")
+        )
     if not name or not _ACTION_NAME_RE.match(name):
-        issues.append(Issue(path, f"the action name in `{value}` may only contain letters, digits, `*` and `?`"))
+        issues.append(
+            Issue(path, f"the action name in `{value}` may only contain letters, digits, `*` and `?`")
+        )
 
 
 def _check_resource(value: str, path: str, issues: list[Issue]) -> None:
     if value == "*" or value.startswith("arn:"):
         if value.startswith("arn:") and value.count(":") < 5 and not value.endswith("*"):
-            issues.append(Issue(path, f"`{value}` is not a complete ARN: it has {value.count(':') + 1} of 6 parts",
-                                "an ARN reads `arn:partition:service:region:account:resource`"))
+            issues.append(
+                Issue(
+                    path,
+                    f"`{value}` is not a complete ARN: it has {value.count(':') + 1} of 6 parts",
+                    "an ARN reads `arn:partition:service:region:account:resource`",
+                )
+            )
         return
-    issues.append(Issue(path, f"`{value}` is neither `*` nor an ARN",
-                        "resources are ARNs such as `arn:aws:xray:us-east-1:123456789012:group/name/*`"))
+    issues.append(
+        Issue(
+            path,
+            f"`{value}` is neither `*` nor an ARN",
+            "resources are ARNs such as `arn:aws:xray:us-east-1:123456789012:group/name/*`",
+        )
+    )
 
 
 def _check_principal(value: Any, path: str, element: str, issues: list[Issue]) -> None:
     if value == "*":
         return
     if isinstance(value, str):
-        issues.append(Issue(path, f"`{element}` must be `\"*\"` or an object such as `{{\"AWS\": \"...\"}}`, not `{value}`",
-                            f'write `{{"AWS": "{value}"}}`' if value.isdigit() or value.startswith("arn:") else None))
+        issues.append(
+            Issue(
+                path,
+                f'`{element}` must be `"*"` or an object such as `{{"AWS": "..."}}`, not `{value}`',
+                f'write `{{"AWS": "{value}"}}`' if value.isdigit() or value.startswith("arn:") else None,
+            )
+        )
         return
     if not isinstance(value, Mapping):
-        issues.append(Issue(path, f"`{element}` must be `\"*\"` or an object, not {_type_name(value)}"))
+        issues.append(Issue(path, f'`{element}` must be `"*"` or an object, not {_type_name(value)}'))
         return
     if not value:
         issues.append(Issue(path, f"`{element}` is an empty object", "name at least one principal"))
@@ -292,45 +329,73 @@ def _check_principal(value: Any, path: str, element: str, issues: list[Issue]) -
             continue
         names = _strings(item, f"{path}.{key}", f"{element}.{key}", issues)
         for i, name in enumerate(names or ()):
-            if key == "AWS" and name != "*" and not (
-                (name.isdigit() and len(name) == 12) or name.startswith("arn:")
+            if (
+                key == "AWS"
+                and name != "*"
+                and not ((name.isdigit() and len(name) == 12) or name.startswith("arn:"))
             ):
                 where = f"{path}.{key}" if isinstance(item, str) else f"{path}.{key}[{i}]"
-                issues.append(Issue(where, f"`{name}` is not an AWS principal",
-                                    "use a 12-digit account ID or an ARN such as `arn:aws:iam::123456789012:role/name`"))
+                issues.append(
+                    Issue(
+                        where,
+                        f"`{name}` is not an AWS principal",
+                        "use a 12-digit account ID or an ARN such as `arn:aws:iam::123456789012:role/name`",
+                    )
+                )
 
 
 def _check_condition(value: Any, path: str, issues: list[Issue]) -> None:
     if not isinstance(value, Mapping):
-        issues.append(Issue(path, f"`Condition` must be an object, not {_type_name(value)}",
-                            'write `{"StringEquals": {"aws:username": "alice"}}`'))
+        issues.append(
+            Issue(
+                path,
+                f"`Condition` must be an object, not {_type_name(value)}",
+                'write `{"StringEquals": {"aws:username": "alice"}}`',
+            )
+        )
         return
     for op_name, block in value.items():
         op_path = f"{path}.{op_name}"
         try:
             operators.parse_operator(op_name)
         except XrayKitError as error:
-            issues.extend(issue.located(prefix=op_path) if issue.path else Issue(op_path, issue.message, issue.hint)
-                          for issue in error.issues)
+            issues.extend(
+                issue.located(prefix=op_path) if issue.path else Issue(op_path, issue.message, issue.hint)
+                for issue in error.issues
+            )
             continue
         if not isinstance(block, Mapping):
-            issues.append(Issue(op_path, f"the operator `{op_name}` must map condition keys to values, not {_type_name(block)}",
-                                f'write `{{"{op_name}": {{"aws:username": "alice"}}}}`'))
+            issues.append(
+                Issue(
+                    op_path,
+                    f"the operator `{op_name}` must map condition keys to values, not {_type_name(block)}",
+                    f'write `{{"{op_name}": {{"aws:username": "alice"}}}}`',
+                )
+            )
             continue
         if not block:
             issues.append(Issue(op_path, f"the operator `{op_name}` has no condition keys"))
         for key, raw in block.items():
             key_path = f"{op_path}.{key}"
             if not isinstance(key, str) or not key or ":" not in key:
-                issues.append(Issue(key_path, f"`{key}` is not a condition key: expected `prefix:Name`",
-                                    "for example `aws:ResourceTag/team`"))
+                issues.append(
+                    Issue(
+                        key_path,
+                        f"`{key}` is not a condition key: expected `prefix:Name`",
+                        "for example `aws:ResourceTag/team`",
+                    )
+                )
             try:
                 operators.normalize_values(raw)
             except XrayKitError as error:
                 issues.extend(Issue(key_path, i.message, i.hint) for i in error.issues)
             else:
                 if isinstance(raw, list) and not raw:
-                    issues.append(Issue(key_path, "the condition has an empty list of values", "list at least one value"))
+                    issues.append(
+                        Issue(
+                            key_path, "the condition has an empty list of values", "list at least one value"
+                        )
+                    )
 
 
 def check_policy(document: Any, kind: PolicyKind | str = PolicyKind.IDENTITY) -> list[Issue]:
@@ -346,25 +411,42 @@ def check_policy(document: Any, kind: PolicyKind | str = PolicyKind.IDENTITY) ->
     kind = PolicyKind(kind)
     issues: list[Issue] = []
     if not isinstance(document, Mapping):
-        return [Issue("", f"a policy must be a JSON object, not {_type_name(document)}",
-                      'a policy looks like `{"Version": "2012-10-17", "Statement": [...]}`')]
+        return [
+            Issue(
+                "",
+                f"a policy must be a JSON object, not {_type_name(document)}",
+                'a policy looks like `{"Version": "2012-10-17", "Statement": [...]}`',
+            )
+        ]
     for key in document:
         if key not in _POLICY_KEYS:
             issues.append(_unknown_key(key, _POLICY_KEYS, str(key)))
     version = document.get("Version")
     if "Version" in document:
         if not isinstance(version, str):
-            issues.append(Issue("Version", f"`Version` must be a string, not {_type_name(version)}",
-                                'write `"Version": "2012-10-17"`'))
+            issues.append(
+                Issue(
+                    "Version",
+                    f"`Version` must be a string, not {_type_name(version)}",
+                    'write `"Version": "2012-10-17"`',
+                )
+            )
         elif version not in VERSIONS:
-            issues.append(Issue("Version", f"unsupported version `{version}`",
-                                "use `2012-10-17` (the current language version)"))
+            issues.append(
+                Issue(
+                    "Version",
+                    f"unsupported version `{version}`",
+                    "use `2012-10-17` (the current language version)",
+                )
+            )
     if kind is PolicyKind.RCP and version != "2012-10-17":
-        issues.append(Issue("Version", "a resource control policy needs `\"Version\": \"2012-10-17\"`"))
+        issues.append(Issue("Version", 'a resource control policy needs `"Version": "2012-10-17"`'))
     if "Id" in document and not isinstance(document["Id"], str):
         issues.append(Issue("Id", f"`Id` must be a string, not {_type_name(document['Id'])}"))
     if "Statement" not in document:
-        issues.append(Issue("", "the policy has no `Statement`", 'add `"Statement": [...]` with at least one statement'))
+        issues.append(
+            Issue("", "the policy has no `Statement`", 'add `"Statement": [...]` with at least one statement')
+        )
         return issues
     statements = document["Statement"]
     if isinstance(statements, Mapping):
@@ -372,7 +454,12 @@ def check_policy(document: Any, kind: PolicyKind | str = PolicyKind.IDENTITY) ->
     elif isinstance(statements, list):
         items = [(f"Statement[{i}]", s) for i, s in enumerate(statements)]
     else:
-        issues.append(Issue("Statement", f"`Statement` must be an object or a list of objects, not {_type_name(statements)}"))
+        issues.append(
+            Issue(
+                "Statement",
+                f"`Statement` must be an object or a list of objects, not {_type_name(statements)}",
+            )
+        )
         return issues
     sids: dict[str, str] = {}
     for path, statement in items:
@@ -394,56 +481,114 @@ def _check_statement(
         if not isinstance(sid, str):
             issues.append(Issue(f"{path}.Sid", f"`Sid` must be a string, not {_type_name(sid)}"))
         elif sid in sids:
-            issues.append(Issue(f"{path}.Sid", f"duplicate Sid `{sid}` (also in {sids[sid]})",
-                                "each statement in a policy needs its own Sid"))
+            issues.append(
+                Issue(
+                    f"{path}.Sid",
+                    f"duplicate Sid `{sid}` (also in {sids[sid]})",
+                    "each statement in a policy needs its own Sid",
+                )
+            )
         else:
             sids[sid] = path
     effect = statement.get("Effect")
     if "Effect" not in statement:
-        issues.append(Issue(path, "the statement has no `Effect`", 'add `"Effect": "Allow"` or `"Effect": "Deny"`'))
+        issues.append(
+            Issue(path, "the statement has no `Effect`", 'add `"Effect": "Allow"` or `"Effect": "Deny"`')
+        )
     elif effect not in ("Allow", "Deny"):
         hint = did_you_mean(str(effect), ("Allow", "Deny")) if isinstance(effect, str) else None
-        issues.append(Issue(f"{path}.Effect", f"`Effect` must be `Allow` or `Deny`, not `{effect}`",
-                            hint or "IAM spells them with a capital letter"))
+        issues.append(
+            Issue(
+                f"{path}.Effect",
+                f"`Effect` must be `Allow` or `Deny`, not `{effect}`",
+                hint or "IAM spells them with a capital letter",
+            )
+        )
     elif kind is PolicyKind.RCP and effect != "Deny":
-        issues.append(Issue(f"{path}.Effect", "a resource control policy may only deny",
-                            "AWS attaches `RCPFullAWSAccess` to allow; write Deny statements"))
-    for first, second in (("Action", "NotAction"), ("Resource", "NotResource"), ("Principal", "NotPrincipal")):
+        issues.append(
+            Issue(
+                f"{path}.Effect",
+                "a resource control policy may only deny",
+                "AWS attaches `RCPFullAWSAccess` to allow; write Deny statements",
+            )
+        )
+    for first, second in (
+        ("Action", "NotAction"),
+        ("Resource", "NotResource"),
+        ("Principal", "NotPrincipal"),
+    ):
         if first in statement and second in statement:
-            issues.append(Issue(path, f"a statement cannot have both `{first}` and `{second}`", f"keep one of them"))
+            issues.append(
+                Issue(path, f"a statement cannot have both `{first}` and `{second}`", "keep one of them")
+            )
     if "Action" not in statement and "NotAction" not in statement:
-        issues.append(Issue(path, "the statement has neither `Action` nor `NotAction`",
-                            'add `"Action": "xray:GetGroup"` (or a list)'))
+        issues.append(
+            Issue(
+                path,
+                "the statement has neither `Action` nor `NotAction`",
+                'add `"Action": "xray:GetGroup"` (or a list)',
+            )
+        )
     for element in ("Action", "NotAction"):
         if element in statement:
-            for i, action in enumerate(_strings(statement[element], f"{path}.{element}", element, issues) or ()):
-                where = f"{path}.{element}" if isinstance(statement[element], str) else f"{path}.{element}[{i}]"
+            for i, action in enumerate(
+                _strings(statement[element], f"{path}.{element}", element, issues) or ()
+            ):
+                where = (
+                    f"{path}.{element}" if isinstance(statement[element], str) else f"{path}.{element}[{i}]"
+                )
                 _check_action(action, where, issues)
                 if kind is PolicyKind.RCP and action == "*":
-                    issues.append(Issue(where, "a resource control policy cannot use the action `*`",
-                                        "name the service, e.g. `s3:*`"))
+                    issues.append(
+                        Issue(
+                            where,
+                            "a resource control policy cannot use the action `*`",
+                            "name the service, e.g. `s3:*`",
+                        )
+                    )
     if kind is PolicyKind.RCP and "NotAction" in statement:
         issues.append(Issue(f"{path}.NotAction", "`NotAction` is not allowed in a resource control policy"))
     needs_resource = kind is not PolicyKind.RESOURCE
     if needs_resource and "Resource" not in statement and "NotResource" not in statement:
-        issues.append(Issue(path, "the statement has neither `Resource` nor `NotResource`",
-                            'add `"Resource": "*"` or the ARNs it applies to'))
+        issues.append(
+            Issue(
+                path,
+                "the statement has neither `Resource` nor `NotResource`",
+                'add `"Resource": "*"` or the ARNs it applies to',
+            )
+        )
     for element in ("Resource", "NotResource"):
         if element in statement:
-            for i, resource in enumerate(_strings(statement[element], f"{path}.{element}", element, issues) or ()):
-                where = f"{path}.{element}" if isinstance(statement[element], str) else f"{path}.{element}[{i}]"
+            for i, resource in enumerate(
+                _strings(statement[element], f"{path}.{element}", element, issues) or ()
+            ):
+                where = (
+                    f"{path}.{element}" if isinstance(statement[element], str) else f"{path}.{element}[{i}]"
+                )
                 _check_resource(resource, where, issues)
     has_principal = "Principal" in statement or "NotPrincipal" in statement
     if kind.names_principal and not has_principal:
-        issues.append(Issue(path, f"the statement has neither `Principal` nor `NotPrincipal`, which a {kind.value} needs",
-                            'add `"Principal": {"AWS": "arn:aws:iam::123456789012:root"}`'))
+        issues.append(
+            Issue(
+                path,
+                f"the statement has neither `Principal` nor `NotPrincipal`, which a {kind.value} needs",
+                'add `"Principal": {"AWS": "arn:aws:iam::123456789012:root"}`',
+            )
+        )
     elif not kind.names_principal and has_principal:
         element = "Principal" if "Principal" in statement else "NotPrincipal"
-        issues.append(Issue(f"{path}.{element}", f"`{element}` is not allowed in a {kind.value}",
-                            "the principal is whoever the policy is attached to; remove the element"))
+        issues.append(
+            Issue(
+                f"{path}.{element}",
+                f"`{element}` is not allowed in a {kind.value}",
+                "the principal is whoever the policy is attached to; remove the element",
+            )
+        )
     if kind is PolicyKind.RCP:
         if "NotPrincipal" in statement:
-            issues.append(Issue(f"{path}.NotPrincipal", "`NotPrincipal` is not allowed in a resource control policy"))
+            issues.append(
+                Issue(f"{path}.NotPrincipal", "`NotPrincipal` is not allowed in a resource control policy")
+            )
         elif "Principal" in statement and statement["Principal"] != "*":
             issues.append(Issue(f"{path}.Principal", 'a resource control policy needs `"Principal": "*"`'))
     for element in ("Principal", "NotPrincipal"):
@@ -466,11 +611,22 @@ def _tuple(value: Any) -> tuple[str, ...] | None:
 def _principal(value: Any) -> Principal | None:
     if value is None:
         return None
-    kwargs: dict[str, Any] = {"wildcard": False, "aws": (), "service": (), "federated": (), "canonical_user": ()}
+    kwargs: dict[str, Any] = {
+        "wildcard": False,
+        "aws": (),
+        "service": (),
+        "federated": (),
+        "canonical_user": (),
+    }
     if value == "*" or value == {"AWS": "*"}:
         kwargs["wildcard"] = True
     else:
-        fields = {"AWS": "aws", "Service": "service", "Federated": "federated", "CanonicalUser": "canonical_user"}
+        fields = {
+            "AWS": "aws",
+            "Service": "service",
+            "Federated": "federated",
+            "CanonicalUser": "canonical_user",
+        }
         kwargs.update({fields[k]: _tuple(v) for k, v in value.items()})
     return _build(Principal, **kwargs)
 
@@ -485,21 +641,28 @@ def _normalize(document: Mapping[str, Any], kind: PolicyKind, name: str) -> Poli
             for op, block in (s.get("Condition") or {}).items()
         )
         # already checked by check_policy: build without validating twice
-        statements.append(_build(
-            Statement,
-            sid=s.get("Sid"),
-            effect=s["Effect"],
-            principal=_principal(s.get("Principal")),
-            not_principal=_principal(s.get("NotPrincipal")),
-            action=_tuple(s.get("Action")),
-            not_action=_tuple(s.get("NotAction")),
-            resource=_tuple(s.get("Resource")),
-            not_resource=_tuple(s.get("NotResource")),
-            condition=condition,
-        ))
+        statements.append(
+            _build(
+                Statement,
+                sid=s.get("Sid"),
+                effect=s["Effect"],
+                principal=_principal(s.get("Principal")),
+                not_principal=_principal(s.get("NotPrincipal")),
+                action=_tuple(s.get("Action")),
+                not_action=_tuple(s.get("NotAction")),
+                resource=_tuple(s.get("Resource")),
+                not_resource=_tuple(s.get("NotResource")),
+                condition=condition,
+            )
+        )
     return _build(
-        Policy, kind=kind, version=document.get("Version"), id=document.get("Id"),
-        statements=tuple(statements), name=name, document=document,
+        Policy,
+        kind=kind,
+        version=document.get("Version"),
+        id=document.get("Id"),
+        statements=tuple(statements),
+        name=name,
+        document=document,
     )
 
 
@@ -511,7 +674,12 @@ def _normalize(document: Mapping[str, Any], kind: PolicyKind, name: str) -> Poli
 _FAST_ACTION = re.compile(r"^[a-zA-Z0-9-]+:[a-zA-Z0-9*?-]+$")
 _POLICY_KEY_SET = frozenset(_POLICY_KEYS)
 _STATEMENT_KEY_SET = frozenset(_STATEMENT_KEYS)
-_PRINCIPAL_FIELDS = {"AWS": "aws", "Service": "service", "Federated": "federated", "CanonicalUser": "canonical_user"}
+_PRINCIPAL_FIELDS = {
+    "AWS": "aws",
+    "Service": "service",
+    "Federated": "federated",
+    "CanonicalUser": "canonical_user",
+}
 
 
 def _fast_strings(value: Any) -> tuple[str, ...] | None:
@@ -527,13 +695,21 @@ def _fast_principal(value: Any, rcp: bool) -> Principal | None:
         return _build(Principal, wildcard=True, aws=(), service=(), federated=(), canonical_user=())
     if rcp or type(value) is not dict or not value:
         return None
-    fields: dict[str, Any] = {"wildcard": False, "aws": (), "service": (), "federated": (), "canonical_user": ()}
+    fields: dict[str, Any] = {
+        "wildcard": False,
+        "aws": (),
+        "service": (),
+        "federated": (),
+        "canonical_user": (),
+    }
     for key, raw in value.items():
         field = _PRINCIPAL_FIELDS.get(key)
         names = _fast_strings(raw)
         if field is None or names is None:
             return None
-        if key == "AWS" and not all(n == "*" or n.startswith("arn:") or (len(n) == 12 and n.isdigit()) for n in names):
+        if key == "AWS" and not all(
+            n == "*" or n.startswith("arn:") or (len(n) == 12 and n.isdigit()) for n in names
+        ):
             return None
         fields[field] = names
     return _build(Principal, **fields)
@@ -597,7 +773,9 @@ def _fast_statement(raw: Any, kind: PolicyKind, sids: set[str]) -> Statement | N
         if resources is None:
             return None
         for resource in resources:
-            if resource != "*" and not (resource.startswith("arn:") and (resource.count(":") >= 5 or resource.endswith("*"))):
+            if resource != "*" and not (
+                resource.startswith("arn:") and (resource.count(":") >= 5 or resource.endswith("*"))
+            ):
                 return None
     elif kind is not PolicyKind.RESOURCE:
         return None
@@ -626,9 +804,15 @@ def _fast_statement(raw: Any, kind: PolicyKind, sids: set[str]) -> Statement | N
             return None
         condition = found
     return _build(
-        Statement, sid=sid, effect=effect, principal=principal, not_principal=not_principal,
-        action=actions if "Action" in raw else None, not_action=None if "Action" in raw else actions,
-        resource=resources if has_resource else None, not_resource=None if has_resource else resources,
+        Statement,
+        sid=sid,
+        effect=effect,
+        principal=principal,
+        not_principal=not_principal,
+        action=actions if "Action" in raw else None,
+        not_action=None if "Action" in raw else actions,
+        resource=resources if has_resource else None,
+        not_resource=None if has_resource else resources,
         condition=condition,
     )
 
@@ -656,5 +840,12 @@ def _fast_policy(document: Any, kind: PolicyKind, name: str) -> Policy | None:
         if statement is None:
             return None
         statements.append(statement)
-    return _build(Policy, kind=kind, version=version, id=policy_id, statements=tuple(statements),
-                  name=name, document=document)
+    return _build(
+        Policy,
+        kind=kind,
+        version=version,
+        id=policy_id,
+        statements=tuple(statements),
+        name=name,
+        document=document,
+    )

@@ -9,9 +9,25 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from xraykit.result import Check, ConditionCheck, Decision, Evaluation, PolicyTrace, Reason, StatementTrace, reason_text
+from xraykit.result import (
+    Check,
+    ConditionCheck,
+    Decision,
+    Evaluation,
+    PolicyTrace,
+    Reason,
+    StatementTrace,
+    reason_text,
+)
 
-__all__ = ["check_text", "condition_text", "decision_summary", "evaluation_dict", "evaluation_html", "evaluation_text"]
+__all__ = [
+    "check_text",
+    "condition_text",
+    "decision_summary",
+    "evaluation_dict",
+    "evaluation_html",
+    "evaluation_text",
+]
 
 _MARK = {True: "✓", False: "✗"}
 _COLOURS = {Decision.ALLOWED: "#1a7f37", Decision.EXPLICIT_DENY: "#cf222e", Decision.IMPLICIT_DENY: "#9a6700"}
@@ -34,14 +50,18 @@ def condition_text(check: ConditionCheck) -> str:
     """One condition check as a sentence."""
     presence = "absent" if check.request_values is None else "present"
     return reason_text(
-        check.reason, key=check.key, operator=check.operator, request=_values(check.request_values),
-        policy=_values(check.policy_values), presence=presence,
+        check.reason,
+        key=check.key,
+        operator=check.operator,
+        request=_values(check.request_values),
+        policy=_values(check.policy_values),
+        presence=presence,
     )
 
 
 def decision_summary(evaluation: Evaluation) -> str:
     """One line: the decision and the rule that produced it."""
-    layer = (evaluation.decided_by or (evaluation.blocked_by[0] if evaluation.blocked_by else None))
+    layer = evaluation.decided_by or (evaluation.blocked_by[0] if evaluation.blocked_by else None)
     because = reason_text(evaluation.reason, layer=layer.value if layer else "policy")
     return f"{evaluation.decision.value}: {because}"
 
@@ -67,10 +87,14 @@ def evaluation_text(evaluation: Evaluation, *, details: bool = True) -> str:
     request = evaluation.request
     lines = [
         f"{request.action} on {request.resource}",
-        f"  by {request.principal}" + (f" (resource account {request.resource_account})" if request.resource_account else ""),
+        f"  by {request.principal}"
+        + (f" (resource account {request.resource_account})" if request.resource_account else ""),
     ]
     if request.context:
-        lines.append("  context: " + ", ".join(f"{k}={_values(v if isinstance(v, tuple) else (v,))}" for k, v in request.context))
+        lines.append(
+            "  context: "
+            + ", ".join(f"{k}={_values(v if isinstance(v, tuple) else (v,))}" for k, v in request.context)
+        )
     lines.append(f"Decision: {decision_summary(evaluation)}")
     if evaluation.decided_by:
         lines.append(f"Decided by: {evaluation.decided_by.value}")
@@ -99,23 +123,48 @@ def evaluation_dict(evaluation: Evaluation) -> dict[str, Any]:
         "missing_context_keys": list(evaluation.missing_keys),
         "notes": list(evaluation.notes),
         "request": {
-            "principal": evaluation.request.principal, "action": evaluation.request.action,
-            "resource": evaluation.request.resource, "resource_account": evaluation.request.resource_account,
+            "principal": evaluation.request.principal,
+            "action": evaluation.request.action,
+            "resource": evaluation.request.resource,
+            "resource_account": evaluation.request.resource_account,
             "context": {k: list(v) if isinstance(v, tuple) else v for k, v in evaluation.request.context},
         },
         "policies": [
             {
-                "layer": p.layer.value, "name": p.name, "outcome": p.outcome, "level": p.level,
+                "layer": p.layer.value,
+                "name": p.name,
+                "outcome": p.outcome,
+                "level": p.level,
                 "statements": [
                     {
-                        "index": s.index, "sid": s.sid, "effect": s.effect, "applies": s.applies,
-                        "checks": [{"element": c.element, "matched": c.matched, "reason": c.reason.value,
-                                    "text": check_text(c), **dict(c.values)} for c in s.checks],
-                        "conditions": [{"operator": c.operator, "key": c.key, "matched": c.matched,
-                                        "reason": c.reason.value, "text": condition_text(c),
-                                        "policy_values": list(c.policy_values),
-                                        "request_values": None if c.request_values is None else list(c.request_values)}
-                                       for c in s.conditions],
+                        "index": s.index,
+                        "sid": s.sid,
+                        "effect": s.effect,
+                        "applies": s.applies,
+                        "checks": [
+                            {
+                                "element": c.element,
+                                "matched": c.matched,
+                                "reason": c.reason.value,
+                                "text": check_text(c),
+                                **dict(c.values),
+                            }
+                            for c in s.checks
+                        ],
+                        "conditions": [
+                            {
+                                "operator": c.operator,
+                                "key": c.key,
+                                "matched": c.matched,
+                                "reason": c.reason.value,
+                                "text": condition_text(c),
+                                "policy_values": list(c.policy_values),
+                                "request_values": None
+                                if c.request_values is None
+                                else list(c.request_values),
+                            }
+                            for c in s.conditions
+                        ],
                     }
                     for s in p.statements
                 ],
@@ -144,10 +193,17 @@ def evaluation_html(evaluation: Evaluation) -> str:
         f"by <code>{html.escape(request.principal)}</code></div>",
     ]
     if evaluation.missing_keys:
-        out.append("<div>Context keys looked for but absent: " + ", ".join(f"<code>{html.escape(k)}</code>" for k in evaluation.missing_keys) + "</div>")
+        out.append(
+            "<div>Context keys looked for but absent: "
+            + ", ".join(f"<code>{html.escape(k)}</code>" for k in evaluation.missing_keys)
+            + "</div>"
+        )
     out += [f"<div><em>Note:</em> {_code(n)}</div>" for n in evaluation.notes]
     for policy in evaluation.policies:
-        out.append(f"<details{' open' if policy.outcome != 'none' else ''}><summary>{_code(_policy_heading(policy))}</summary><ul>")
+        out.append(
+            f"<details{' open' if policy.outcome != 'none' else ''}>"
+            f"<summary>{_code(_policy_heading(policy))}</summary><ul>"
+        )
         for statement in policy.statements:
             sid = f" (Sid <code>{html.escape(statement.sid)}</code>)" if statement.sid else ""
             verdict = "applies" if statement.applies else "does not apply"
@@ -155,7 +211,10 @@ def evaluation_html(evaluation: Evaluation) -> str:
             for check in statement.checks:
                 out.append(f"<li>{_MARK[check.matched]} {check.element}: {_code(check_text(check))}</li>")
             for cond in statement.conditions:
-                out.append(f"<li>{_MARK[cond.matched]} Condition {html.escape(cond.operator)}: {_code(condition_text(cond))}</li>")
+                out.append(
+                    f"<li>{_MARK[cond.matched]} Condition {html.escape(cond.operator)}: "
+                    f"{_code(condition_text(cond))}</li>"
+                )
             out.append("</ul></li>")
         out.append("</ul></details>")
     out.append("</div>")

@@ -26,10 +26,24 @@ from xraykit.errors import Issue, XrayKitError
 
 __all__ = ["case_context", "decide_case", "run_stream"]
 
-_CASE_KEYS = frozenset({
-    "id", "identity_policies", "permission_boundaries", "scps", "rcps", "session_policy", "resource_policy",
-    "principal", "action", "resource", "resource_account", "context", "resource_tags", "request_tags",
-})
+_CASE_KEYS = frozenset(
+    {
+        "id",
+        "identity_policies",
+        "permission_boundaries",
+        "scps",
+        "rcps",
+        "session_policy",
+        "resource_policy",
+        "principal",
+        "action",
+        "resource",
+        "resource_account",
+        "context",
+        "resource_tags",
+        "request_tags",
+    }
+)
 
 
 def case_context(case: Mapping[str, Any]) -> dict[str, Any]:
@@ -81,8 +95,11 @@ def decide_case(case: Any) -> dict[str, Any]:
             resource_policy=case.get("resource_policy"),
         )
         decision = policies.decide(
-            case["action"], case.get("resource") or "*", principal=case["principal"],
-            context=case_context(case), resource_account=case.get("resource_account"),
+            case["action"],
+            case.get("resource") or "*",
+            principal=case["principal"],
+            context=case_context(case),
+            resource_account=case.get("resource_account"),
         )
     except XrayKitError as error:
         return {"id": case_id, "decision": "Error", "issues": [i.to_dict() for i in error.issues]}
@@ -107,8 +124,11 @@ def run_stream(stdin: IO[str], stdout: IO[str]) -> int:
         try:
             case = loads(line)
         except (json.JSONDecodeError, orjson.JSONDecodeError) as error:
-            answer = {"id": None, "decision": "Error",
-                      "issues": [{"path": f"line {number}", "message": f"not valid JSON: {error.msg.lower()}"}]}
+            answer = {
+                "id": None,
+                "decision": "Error",
+                "issues": [{"path": f"line {number}", "message": f"not valid JSON: {error.msg.lower()}"}],
+            }
         else:
             answer = decide_case(case)
         stdout.write(dumps(answer) + "\n")

@@ -17,7 +17,10 @@ from xraykit.errors import XrayKitError
 
 # subcommand -> (module, one-line help)
 COMMANDS: dict[str, tuple[str, str]] = {
-    "catalog": ("xraykit.cli.catalog", "look up X-Ray actions, resource types, condition keys and managed policies"),
+    "catalog": (
+        "xraykit.cli.catalog",
+        "look up X-Ray actions, resource types, condition keys and managed policies",
+    ),
     "simulate": ("xraykit.cli.simulate", "decide requests the way IAM does, and say why"),
     "lint": ("xraykit.cli.lint", "find what a policy really does that its author may not mean"),
     "least-privilege": ("xraykit.cli.least_privilege", "write the smallest policy for a task"),
@@ -28,7 +31,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
 
 def build_parser(selected: str | None = None) -> argparse.ArgumentParser:
     """The top-level parser; only the module of ``selected`` is imported to fill in its options."""
-    parser = argparse.ArgumentParser(prog="xraykit", description="Learn and check how AWS X-Ray works with IAM.")
+    parser = argparse.ArgumentParser(
+        prog="xraykit", description="Learn and check how AWS X-Ray works with IAM."
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, (module, help_text) in COMMANDS.items():
         if name == selected:

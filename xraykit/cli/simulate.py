@@ -25,44 +25,100 @@ from xraykit.errors import Issue, XrayKitError
 def register(subparsers: Any) -> None:
     """Add the ``simulate`` parser."""
     p: argparse.ArgumentParser = subparsers.add_parser(
-        "simulate", help="decide requests the way IAM does, and say why",
-        description="Decide requests the way IAM does, and say why. Exit status: 0 allowed, 1 denied, 2 bad input.",
+        "simulate",
+        help="decide requests the way IAM does, and say why",
+        description="Decide requests the way IAM does, and say why. "
+        "Exit status: 0 allowed, 1 denied, 2 bad input.",
     )
-    p.add_argument("--policy-input-list", "--policy", dest="policies", action="append", default=[], metavar="POLICY",
-                   help="an identity-based policy: file://PATH, a JSON document, or a managed policy name (repeatable)")
-    p.add_argument("--permissions-boundary-policy-input-list", "--boundary", dest="boundaries", action="append",
-                   default=[], metavar="POLICY", help="a permissions boundary (repeatable)")
-    p.add_argument("--scp", dest="scps", action="append", default=[], metavar="POLICY",
-                   help="a service control policy; each use adds one level, root first")
-    p.add_argument("--rcp", dest="rcps", action="append", default=[], metavar="POLICY",
-                   help="a resource control policy; each use adds one level, root first")
+    p.add_argument(
+        "--policy-input-list",
+        "--policy",
+        dest="policies",
+        action="append",
+        default=[],
+        metavar="POLICY",
+        help="an identity-based policy: file://PATH, a JSON document, or a managed policy name (repeatable)",
+    )
+    p.add_argument(
+        "--permissions-boundary-policy-input-list",
+        "--boundary",
+        dest="boundaries",
+        action="append",
+        default=[],
+        metavar="POLICY",
+        help="a permissions boundary (repeatable)",
+    )
+    p.add_argument(
+        "--scp",
+        dest="scps",
+        action="append",
+        default=[],
+        metavar="POLICY",
+        help="a service control policy; each use adds one level, root first",
+    )
+    p.add_argument(
+        "--rcp",
+        dest="rcps",
+        action="append",
+        default=[],
+        metavar="POLICY",
+        help="a resource control policy; each use adds one level, root first",
+    )
     p.add_argument("--session-policy", metavar="POLICY", help="the session policy")
-    p.add_argument("--resource-policy", metavar="POLICY", help="the resource-based policy (key policy, bucket policy ...)")
+    p.add_argument(
+        "--resource-policy",
+        metavar="POLICY",
+        help="the resource-based policy (key policy, bucket policy ...)",
+    )
     p.add_argument("--action-names", "--action", dest="actions", nargs="+", default=[], metavar="ACTION")
     p.add_argument("--resource-arns", "--resource", dest="resources", nargs="+", default=["*"], metavar="ARN")
-    p.add_argument("--caller-arn", "--principal", dest="principal", default=None, metavar="ARN",
-                   help="who asks (default arn:aws:iam::123456789012:user/alice)")
-    p.add_argument("--resource-owner", dest="resource_account", metavar="ACCOUNT", help="the resource's account")
-    p.add_argument("--context-entries", "--context", dest="context", nargs="+", default=[], metavar="KEY=VALUE",
-                   help="context keys; repeat a key (or use KEY=a,b for a multivalued key) for several values")
+    p.add_argument(
+        "--caller-arn",
+        "--principal",
+        dest="principal",
+        default=None,
+        metavar="ARN",
+        help="who asks (default arn:aws:iam::123456789012:user/alice)",
+    )
+    p.add_argument(
+        "--resource-owner", dest="resource_account", metavar="ACCOUNT", help="the resource's account"
+    )
+    p.add_argument(
+        "--context-entries",
+        "--context",
+        dest="context",
+        nargs="+",
+        default=[],
+        metavar="KEY=VALUE",
+        help="context keys; repeat a key (or use KEY=a,b for a multivalued key) for several values",
+    )
     p.add_argument("--json", action="store_true", help="print JSON for machines")
     p.add_argument("--brief", action="store_true", help="print the decision lines only, without the trace")
-    p.add_argument("--jsonl", action="store_true", help="read JSON Lines cases on stdin, write one answer per line")
+    p.add_argument(
+        "--jsonl", action="store_true", help="read JSON Lines cases on stdin, write one answer per line"
+    )
     p.set_defaults(func=run)
 
 
 def _policy_arg(text: str, what: str) -> Any:
     """A policy argument: file://PATH, inline JSON, or a managed policy name."""
     if text.startswith("file://"):
-        path = Path(text[len("file://"):])
+        path = Path(text[len("file://") :])
         try:
             content = path.read_text("utf-8")
         except OSError as error:
-            raise XrayKitError(Issue(what, f"cannot read `{path}`: {error.strerror.lower() if error.strerror else error}")) from None
+            raise XrayKitError(
+                Issue(what, f"cannot read `{path}`: {error.strerror.lower() if error.strerror else error}")
+            ) from None
         from xraykit.policy import PolicyKind, parse_policy
 
-        kinds = {"boundary": PolicyKind.BOUNDARY, "scp": PolicyKind.SCP, "rcp": PolicyKind.RCP,
-                 "session": PolicyKind.SESSION, "resource": PolicyKind.RESOURCE}
+        kinds = {
+            "boundary": PolicyKind.BOUNDARY,
+            "scp": PolicyKind.SCP,
+            "rcp": PolicyKind.RCP,
+            "session": PolicyKind.SESSION,
+            "resource": PolicyKind.RESOURCE,
+        }
         return parse_policy(content, kinds.get(what, PolicyKind.IDENTITY), name=path.name, source=str(path))
     return text
 
@@ -72,7 +128,9 @@ def _context(entries: list[str]) -> dict[str, Any]:
     for entry in entries:
         key, sep, value = entry.partition("=")
         if not sep:
-            raise XrayKitError(Issue("--context-entries", f"`{entry}` is not KEY=VALUE", "e.g. aws:ResourceTag/team=core"))
+            raise XrayKitError(
+                Issue("--context-entries", f"`{entry}` is not KEY=VALUE", "e.g. aws:ResourceTag/team=core")
+            )
         values = value.split(",") if "," in value else [value]
         if key in out:
             previous = out[key] if isinstance(out[key], list) else [out[key]]
@@ -92,7 +150,9 @@ def run(args: argparse.Namespace) -> int:
     from xraykit.render import evaluation_dict, evaluation_text
 
     if not args.actions:
-        raise XrayKitError(Issue("--action-names", "name at least one action", "e.g. --action-names xray:GetGroup"))
+        raise XrayKitError(
+            Issue("--action-names", "name at least one action", "e.g. --action-names xray:GetGroup")
+        )
     policies = PolicySet(
         identity_policies=[_policy_arg(p, "identity") for p in args.policies],
         permission_boundaries=[_policy_arg(p, "boundary") for p in args.boundaries] or None,
@@ -105,8 +165,15 @@ def run(args: argparse.Namespace) -> int:
     results = []
     for action in args.actions:
         for resource in args.resources:
-            results.append(policies.evaluate(action, resource, principal=args.principal or DEFAULT_PRINCIPAL,
-                                             context=context, resource_account=args.resource_account))
+            results.append(
+                policies.evaluate(
+                    action,
+                    resource,
+                    principal=args.principal or DEFAULT_PRINCIPAL,
+                    context=context,
+                    resource_account=args.resource_account,
+                )
+            )
     out: TextIO = sys.stdout
     if args.json:
         out.write(json.dumps([evaluation_dict(r) for r in results], indent=2) + "\n")
