@@ -22,7 +22,19 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import make_notebooks  # noqa: E402  (a sibling script, not a package)
+import make_notebooks
+
+
+def coalesce_streams(outputs: list) -> list:
+    """Join consecutive outputs of the same stream: how a print is cut into messages depends on timing."""
+    joined: list = []
+    for output in outputs:
+        if (output.get("output_type") == "stream" and joined and joined[-1].get("output_type") == "stream"
+                and joined[-1]["name"] == output["name"]):
+            joined[-1]["text"] += output["text"]
+        else:
+            joined.append(output)
+    return joined
 
 
 def execute(path: Path, timeout: int = 120) -> None:
@@ -38,6 +50,9 @@ def execute(path: Path, timeout: int = 120) -> None:
     )
     client.execute()
     nb.metadata.pop("widgets", None)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs = coalesce_streams(cell.outputs)
     nbformat.write(nb, path)
 
 

@@ -39,6 +39,7 @@ __all__ = [
     "check_actions",
     "check_boundary",
     "check_daemon_policy",
+    "check_environment",
     "check_key_policy",
     "check_policy",
     "check_quiz",
@@ -46,6 +47,7 @@ __all__ = [
     "exercises",
     "quiz_card",
     "solution",
+    "solution_environment",
 ]
 
 _BY_NAME = {e.name: e for e in EXERCISES}
@@ -70,6 +72,8 @@ def exercise(name: str) -> Exercise:
 
 def solution(name: str) -> str:
     """One possible answer to exercise ``name``, as JSON text (try yours first)."""
+    if name == "daemon-uses-role":
+        return json.dumps(solution_environment(), indent=2)
     return json.dumps(exercise(name).solution, indent=2)
 
 
@@ -107,6 +111,9 @@ class CheckResult:
                 lines.append(f"  {title}:")
                 lines += [f"    - {item}" for item in items]
         return "\n".join(lines)
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        printer.text(str(self))
 
     def _repr_html_(self) -> str:
         colour = "#1a7f37" if self.passed else "#cf222e"
@@ -244,6 +251,89 @@ def check_daemon_policy(policy: Any) -> Any:
     from xraykit.least_privilege import check_policy_for_task
 
     return check_policy_for_task(_loaded(policy), "daemon")
+
+
+#: the credentials exercise: the environment to start from, and what the daemon must resolve
+DAEMON_ROLE_TASK = (
+    "on alice's laptop (her keys, which have no X-Ray permissions, are in [default]), make the X-Ray "
+    "daemon run as the role `xray-daemon` in us-east-2, without changing the credentials file"
+)
+DAEMON_ROLE_START: dict[str, Any] = {
+    "name": "alice's laptop",
+    "platform": {"kind": "laptop"},
+    "credentials_file": [
+        "[default]",
+        "aws_access_key_id = AKIAI44QH8DHBEXAMPLE",
+        "aws_secret_access_key = je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY",
+    ],
+    "config_file": None,
+    "env": {},
+    "daemon": {"local_mode": True},
+    "access_keys": {"AKIAI44QH8DHBEXAMPLE": "arn:aws:iam::123456789012:user/alice"},
+}
+_DAEMON_ROLE = "arn:aws:iam::123456789012:role/xray-daemon"
+
+
+def check_environment(name: str, environment: Mapping[str, Any]) -> CheckResult:
+    """Check an environment (the kit's JSON form, see :func:`xraykit.credentials.environment_from_dict`).
+
+    Only one such exercise exists, ``daemon-uses-role``: the daemon must resolve a session of the
+    role ``xray-daemon`` in us-east-2, and the credentials file must be the one it started with.
+
+    Returns:
+        The :class:`CheckResult`; an environment the model cannot load gives ``problems``.
+
+    Raises:
+        XrayKitError: for an unknown exercise name.
+    """
+    if name != "daemon-uses-role":
+        raise XrayKitError(
+            Issue("name", f"unknown environment exercise `{name}`", did_you_mean(name, ["daemon-uses-role"]))
+        )
+    from xraykit.credentials import environment_from_dict, resolve_daemon
+
+    try:
+        env, options = environment_from_dict(dict(environment), "answer")
+    except XrayKitError as error:
+        return CheckResult(name, DAEMON_ROLE_TASK, problems=tuple(str(i) for i in error.issues))
+    resolution = resolve_daemon(env, options)
+    right: list[str] = []
+    missing: list[str] = []
+    broad: list[str] = []
+    identity = resolution.identity.iam_arn
+    (right if identity == _DAEMON_ROLE else missing).append(
+        f"the daemon's credentials are {identity or 'none'}'s; wanted a session of {_DAEMON_ROLE}"
+    )
+    (right if resolution.region == "us-east-2" else missing).append(
+        f"the daemon's region is {resolution.region or '(none)'}; wanted us-east-2"
+    )
+    if resolution.error:
+        missing.append(f"the daemon stops: {resolution.error}")
+    start, _ = environment_from_dict(DAEMON_ROLE_START, "start")
+    if env.credentials_file != start.credentials_file:
+        broad.append("the credentials file changed: leave alice's keys where they are")
+    return CheckResult(
+        name,
+        DAEMON_ROLE_TASK,
+        tuple(right),
+        tuple(missing),
+        tuple(broad),
+        headings=("still to fix", "changed but should not be"),
+    )
+
+
+def solution_environment() -> dict[str, Any]:
+    """One answer to ``daemon-uses-role``: a profile that assumes the role from [default], via AWS_PROFILE."""
+    return {
+        **DAEMON_ROLE_START,
+        "env": {"AWS_PROFILE": "xray"},
+        "config_file": [
+            "[profile xray]",
+            f"role_arn = {_DAEMON_ROLE}",
+            "source_profile = default",
+            "region = us-east-2",
+        ],
+    }
 
 
 # ------------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ call sends, ``aws:ResourceTag/...`` from the tags already on the group. Taught i
 
 from __future__ import annotations
 
+import copy
 import html
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -26,6 +27,7 @@ __all__ = [
     "TagExplorer",
     "lifecycle_stepper",
     "parse_tags",
+    "tag_policy",
     "tag_explorer",
 ]
 
@@ -116,6 +118,21 @@ TAG_POLICIES: dict[str, dict[str, Any]] = {
 }
 OPERATIONS = ("CreateGroup", "UpdateGroup", "DeleteGroup", "TagResource", "UntagResource")
 ROLE, SESSION, GROUP = "xray-team", "dana", "errors"
+
+
+def tag_policy(name: str) -> dict[str, Any]:
+    """A fresh copy of one of :data:`TAG_POLICIES` (edit it freely).
+
+    Raises:
+        XrayKitError: for a name not in :data:`TAG_POLICIES`.
+    """
+    if name not in TAG_POLICIES:
+        from xraykit.errors import did_you_mean
+
+        raise XrayKitError(
+            Issue("name", f"unknown tag policy `{name}`", did_you_mean(name, list(TAG_POLICIES)))
+        )
+    return copy.deepcopy(TAG_POLICIES[name])
 
 
 def parse_tags(text: str, path: str) -> dict[str, str]:
