@@ -126,6 +126,7 @@ def main() -> int:
         print(f"iam-simulate left out: {reason}")
     contenders["pass-through"] = [sys.executable, "-c", PASS_THROUGH]
 
+    load_before = round(os.getloadavg()[0], 2)  # other work on the machine skews every rate
     results: dict[str, dict[str, float]] = {}
     with tempfile.TemporaryDirectory() as tmp:
         stream = Path(tmp) / "cases.jsonl"
@@ -167,6 +168,7 @@ def main() -> int:
                 "measured_at": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
                 "machine": {
                     "cpus": os.cpu_count(),
+                    "load_average_1min_before": load_before,
                     "python": platform.python_version(),
                     "node": _version([oracle[0], "--version"]) if oracle else None,
                 },

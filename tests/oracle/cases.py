@@ -441,14 +441,17 @@ def _action_patterns(g: _Gen, match: bool) -> list[str]:
             f"{_case_variant(g, service)}:{_case_variant(g, name)}",
             "*",
         ]
-        i = g.rng.randrange(len(name))
-        options.append(f"{service}:{name[:i]}?{name[i + 1 :]}")
+        i, j = sorted(g.rng.sample(range(len(name) + 1), 2))
+        options += [f"{service}:{name[:i]}?{name[i + 1 :]}", f"{service}:*{name[i:j]}*"]
+        if len(name) > i + 2:
+            options.append(f"{service}:{name[:i]}??{name[i + 2 :]}")
         return [g.pick(options)]
     other = g.pick(_service_actions(service))
     while other.lower() == name.lower():
         other = g.pick(_service_actions(service))
     k = g.rng.randint(1, max(1, len(other) - 1))
-    for candidate in (f"{service}:{other[:k]}*", f"{service}:{other}", f"s3:{name}"):
+    near = g.pick((f"{service}:{name}?", f"{service}:{name[:-1]}", f"{service}:{name}s*"))
+    for candidate in (near, f"{service}:{other[:k]}*", f"{service}:{other}", f"s3:{name}"):
         if not wildcard_match(candidate, g.action, ignore_case=True):
             return [candidate]
     return [f"{service}:NoSuchAction"]
@@ -495,13 +498,30 @@ def _resource_patterns(g: _Gen, match: bool) -> list[str]:
             options.append(f"arn:{partition}:{service}:*:{account}:{rest}")
         if account:
             options.append(f"arn:{partition}:{service}:{region}:*:{rest}")
+        if region and account:
+            options.append(f"arn:{partition}:{service}:*:*:{rest}")
+        kind = re.match(r"[^/:]+[/:]", rest)
+        if kind:  # every resource of the type: "group/*", "secret:*"
+            options.append(f"{prefix}{kind.group(0)}*")
         if last:
             i = g.rng.randrange(len(last))
             options.append(f"{prefix}{head}{sep}{last[:i]}?{last[i + 1 :]}")
+            options.append(f"{prefix}{head}{sep}{last[:1]}*{last[i + 1 : i + 3]}*{last[-1:]}")
         if g.variables and g.username and g.username in rest.split("/"):
             options += [arn.replace(f"/{g.username}", "/${aws:username}", 1)] * 3
+        team = re.search(r"/team-([a-z]+)/", rest)
+        if g.variables and team:  # resolved from the context, or from the default when the tag is absent
+            options += [
+                arn.replace(team.group(0), "/team-${aws:PrincipalTag/team}/"),
+                arn.replace(team.group(0), f"/team-${{aws:PrincipalTag/team, '{team.group(1)}'}}/"),
+            ]
         return [g.pick(options)]
-    options = [f"{prefix}{head}{sep}{last}-old", f"{prefix}{head}{sep}{_case_variant(g, last)}"]
+    options = [
+        f"{prefix}{head}{sep}{last}-old",
+        f"{prefix}{head}{sep}{_case_variant(g, last)}",
+        f"{prefix}{head}{sep}{last}?",
+        f"{prefix}{head}{sep}{last[:2]}*x",
+    ]
     if account:
         options.append(f"arn:{partition}:{service}:{region}:{OTHER if account != OTHER else ACCOUNT}:{rest}")
     if region:
@@ -809,7 +829,9 @@ def scenario_xray(g: _Gen) -> Case:
     else:
         region = g.pick(REGIONS)
         if g.pick(kinds) == "group":
-            group = g.pick(("prod-api", "checkout", "Prod-api", g.username or "alice"))
+            group = g.pick(
+                ("prod-api", "checkout", "Prod-api", "team-eng", "team-ops", g.username or "alice")
+            )
             g.resource = f"arn:aws:xray:{region}:{ACCOUNT}:group/{group}/{g.pick(_GROUP_IDS)}"
         else:
             rule = g.pick(("base-scorekeep", "Default", g.username or "alice"))
