@@ -14,7 +14,9 @@
 //
 // Usage: node run_oracle.mjs < cases.jsonl > answers.jsonl
 
+import { realpathSync } from 'node:fs'
 import { createInterface } from 'node:readline'
+import { pathToFileURL } from 'node:url'
 import { runSimulation } from '@cloud-copilot/iam-simulate'
 
 /** Is this value a policy wrapper `{"name": ..., "policy": {...}}` rather than a document? */
@@ -222,6 +224,6 @@ async function main() {
 }
 
 // Run as a program (not when imported).
-if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith('run_oracle.mjs')) {
+if (process.argv[1] && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href) {
   await main()
 }
