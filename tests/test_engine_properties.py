@@ -27,6 +27,7 @@ from hypothesis import strategies as st
 from xraykit.engine import PolicySet, simulate
 from xraykit.errors import XrayKitError
 from xraykit.operators import BASE_OPERATORS
+from xraykit.policy import Policy, parse_policy
 from xraykit.render import evaluation_dict, evaluation_html, evaluation_text
 from xraykit.result import Decision
 from xraykit.stream import decide_case
@@ -522,8 +523,6 @@ def _survives(evaluation: Any) -> None:
 @FUZZ
 @given(FUZZ_POLICY, st.sampled_from(KINDS))
 def test_parsing_any_document_raises_only_xraykit_errors(document: Any, kind: str) -> None:
-    from xraykit.policy import parse_policy
-
     try:
         parse_policy(document, kind)
     except XrayKitError as error:
@@ -533,12 +532,12 @@ def test_parsing_any_document_raises_only_xraykit_errors(document: Any, kind: st
 @FUZZ
 @given(st.text(max_size=200) | st.binary(max_size=60))
 def test_parsing_any_text_raises_only_xraykit_errors(text: str | bytes) -> None:
-    from xraykit.policy import parse_policy
-
     try:
-        parse_policy(text)
-    except XrayKitError:
-        pass
+        parsed = parse_policy(text)
+    except XrayKitError as error:
+        assert error.issues and all(issue.message for issue in error.issues)
+    else:
+        assert isinstance(parsed, Policy)
 
 
 @FUZZ
