@@ -1,7 +1,7 @@
 """Fixtures for the real-browser notebook tests (tests/test_browser.py); nothing here runs for other tests.
 
 jupyter_lab:  JupyterLab on 127.0.0.1 with fresh Jupyter dirs; stopped (with its kernels) after the session.
-browser_page: a Playwright page in Debian's Chromium (/usr/bin/chromium), fresh profile for every test.
+browser_page: a Playwright page in Debian's Chromium (/usr/bin/chromium), a fresh context for every test.
 
 Screenshots for the README: ``pytest tests/test_browser.py --screenshot-dir=docs`` (or the environment
 variable ``XRAYKIT_SCREENSHOT_DIR``) also writes ``screenshot-lab.png`` there.
@@ -128,26 +128,33 @@ def require_chromium() -> None:
         pytest.skip(msg, allow_module_level=True)
 
 
-@pytest.fixture
-def browser_page(tmp_path: Path) -> Iterator[Any]:
-    """A Playwright page in system Chromium with a fresh profile."""
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[Any]:
+    """System Chromium, started once for the session (each test gets its own fresh context)."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        context = p.chromium.launch_persistent_context(
-            str(tmp_path / "chromium-profile"),  # the fresh --user-data-dir (launch() refuses that flag)
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS,
-            viewport={"width": 1280, "height": 900}, timeout=TIMEOUT_MS,
-        )
-        context.set_default_timeout(TIMEOUT_MS)
-        page = context.pages[0] if context.pages else context.new_page()
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS,
+                                    timeout=TIMEOUT_MS)
         try:
-            yield page
+            yield browser
         finally:
-            try:
-                page.screenshot(path=str(tmp_path / "last.png"))  # look here when a test fails
-            finally:
-                context.close()
+            browser.close()
+
+
+@pytest.fixture
+def browser_page(chromium: Any, tmp_path: Path) -> Iterator[Any]:
+    """A Playwright page in a fresh browser context (no cookies, storage or cache from other tests)."""
+    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    try:
+        yield page
+    finally:
+        try:
+            page.screenshot(path=str(tmp_path / "last.png"))  # look here when a test fails
+        finally:
+            context.close()
 
 
 def open_notebook(page: Any, jupyter_lab: tuple[str, Path], notebook: Path) -> str:
@@ -155,7 +162,9 @@ def open_notebook(page: Any, jupyter_lab: tuple[str, Path], notebook: Path) -> s
     base, work = jupyter_lab
     name = f"{notebook.stem}-{time.monotonic_ns()}.ipynb"  # a new name gets a new kernel
     shutil.copy(notebook, work / name)
-    page.goto(f"{base}/lab/tree/{name}?token={TOKEN}")
+    # A workspace of its own, reset: JupyterLab otherwise reopens the tabs of the previous test
+    # (workspaces live on the server), and Run All Cells could act on one of those.
+    page.goto(f"{base}/lab/workspaces/{Path(name).stem}/tree/{name}?token={TOKEN}&reset")
     idle = page.locator(".jp-StatusBar-TextItem", has_text="| Idle")  # "Python 3 (ipykernel) | Idle"
     choose = page.locator(".jp-Dialog .jp-mod-accept", has_text="Select")
     # On a busy machine JupyterLab may open the notebook before it knows the kernel specs and ask

@@ -29,7 +29,9 @@ def _tool(page, index=0):
     return page.locator(".xraykit-tool").nth(index)
 
 
-def test_playground_preset_changes_the_decision(jupyter_lab, browser_page, tmp_path, screenshot_dir):
+def test_playground_preset_and_text_box_change_the_decision(
+    jupyter_lab, browser_page, tmp_path, screenshot_dir
+):
     page = browser_page
     open_notebook(page, jupyter_lab, NOTEBOOKS / "00_index.ipynb")
     run_all_cells(page)
@@ -39,6 +41,11 @@ def test_playground_preset_changes_the_decision(jupyter_lab, browser_page, tmp_p
     tool.locator(".widget-dropdown select").first.select_option("read-only user changes encryption")
     expect(status).to_contain_text("ImplicitlyDenied")
     expect(tool.locator(".xraykit-evaluation")).to_contain_text("xray:PutEncryptionConfig")
+    action = tool.locator(".widget-text input").first  # the Action box: applied on Enter
+    action.fill("xray:GetTraceSummaries")
+    action.press("Enter")
+    expect(status).to_contain_text("Allowed")
+    expect(tool.locator(".xraykit-evaluation")).to_contain_text("xray:GetTraceSummaries")
     tool.scroll_into_view_if_needed()
     page.screenshot(path=str(tmp_path / "playground.png"))
     if screenshot_dir is not None:
@@ -59,16 +66,20 @@ def test_arn_dissector_action_changes_the_decision(jupyter_lab, browser_page, tm
     page.screenshot(path=str(tmp_path / "dissector.png"))
 
 
-def test_pattern_explorer_text_box_changes_the_actions(jupyter_lab, browser_page, tmp_path):
+def test_lifecycle_stepper_policy_changes_the_last_decision(jupyter_lab, browser_page, tmp_path):
     page = browser_page
-    open_notebook(page, jupyter_lab, NOTEBOOKS / "01_actions_and_wildcards.ipynb")
+    open_notebook(page, jupyter_lab, NOTEBOOKS / "03_tags.ipynb")
     run_all_cells(page)
-    tool = _tool(page)
-    status = tool.locator(STATUS).first
-    expect(status).to_contain_text("grants 18 action(s)")
-    box = tool.locator("input").first
-    box.fill("xray:Put*")
-    box.press("Enter")
-    expect(status).to_contain_text("grants 6 action(s)")
-    expect(tool).to_contain_text("xray:PutEncryptionConfig")
-    page.screenshot(path=str(tmp_path / "patterns.png"))
+    stepper = _tool(page, 1)  # the tag explorer comes first, then the stepper
+    status = stepper.locator(STATUS).first
+    expect(status).to_contain_text("call 5 of 5")
+    expect(status).to_contain_text("Allowed")  # the docs' policy: untag, then delete, goes through
+    stepper.locator(".widget-dropdown select").first.select_option(
+        "fixed: also deny tagging and untagging them"
+    )
+    expect(status).to_contain_text("ExplicitlyDenied")
+    stepper.get_by_role("button", name="Reset").click()
+    expect(status).to_contain_text("no call yet")
+    stepper.get_by_role("button", name="Next call").click()
+    expect(status).to_contain_text("call 1 of 5")
+    page.screenshot(path=str(tmp_path / "lifecycle.png"))
