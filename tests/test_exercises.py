@@ -221,3 +221,38 @@ def test_check_quiz_all_right_passes():
 def test_check_quiz_reports_an_unknown_card():
     result = ex.check_quiz({"action-cas": "Allowed"})
     assert "action-case" in result.problems[0]
+
+
+# ------------------------------------------------------------------------------------------
+# the credentials exercise
+
+
+def test_environment_check_says_what_is_still_wrong_with_the_start():
+    result = ex.check_environment("daemon-uses-role", ex.DAEMON_ROLE_START)
+    assert not result.passed
+    assert any("user/alice" in item for item in result.missing)
+    assert any("no region" in item for item in result.missing)
+
+
+def test_environment_solution_passes():
+    assert ex.check_environment("daemon-uses-role", json.loads(ex.solution("daemon-uses-role"))).passed
+
+
+def test_environment_check_forbids_changing_the_credentials_file():
+    answer = {
+        **ex.solution_environment(),
+        "credentials_file": [
+            "[default]",
+            "aws_access_key_id = AKIAIOSFODNN7EXAMPLE",
+            "aws_secret_access_key = x",
+        ],
+    }
+    result = ex.check_environment("daemon-uses-role", answer)
+    assert result.too_broad == ("the credentials file changed: leave alice's keys where they are",)
+
+
+def test_environment_check_reports_an_invalid_environment():
+    result = ex.check_environment(
+        "daemon-uses-role", {**ex.DAEMON_ROLE_START, "platform": {"kind": "mainframe"}}
+    )
+    assert result.problems and "mainframe" in result.problems[0]
