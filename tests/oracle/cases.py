@@ -763,7 +763,9 @@ def boundary(g: _Gen) -> list[Any]:
     return [policy(g, sts, "boundary")]
 
 
-FULL_ACCESS = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
+def full_access() -> Doc:
+    """The AWS-managed SCP FullAWSAccess (a fresh copy each time: cases never share objects)."""
+    return {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
 
 
 def scps(g: _Gen) -> list[Any]:
@@ -771,7 +773,7 @@ def scps(g: _Gen) -> list[Any]:
     for _ in range(g.pick((1, 1, 2, 3))):
         level: list[Any] = []
         if g.chance(0.65):
-            level.append(g.pick((FULL_ACCESS, {"name": "FullAWSAccess", "policy": FULL_ACCESS})))
+            level.append(g.pick((full_access(), {"name": "FullAWSAccess", "policy": full_access()})))
         else:
             level.append(policy(g, [statement(g, "Allow", g.chance(0.75), "scp", 0.1)]))
         if g.chance(0.3):
@@ -1050,7 +1052,7 @@ def _malform(g: _Gen, case: Case) -> None:
         ]
     else:
         case["scps"] = [
-            FULL_ACCESS,
+            full_access(),
             {
                 "Version": "2012-10-17",
                 "Statement": [
@@ -1117,7 +1119,7 @@ def statements(doc: Any) -> list[Doc]:
     return [s for s in (body if isinstance(body, list) else [body]) if isinstance(s, dict)]
 
 
-def _base_operator(op: str) -> str:
+def base_operator(op: str) -> str:
     base = op.split(":")[-1]
     return base[: -len("IfExists")] if base.endswith("IfExists") else base
 
@@ -1193,13 +1195,13 @@ def features(case: Case) -> set[str]:
                 found |= _principal_features(who)
             conditions = st.get("Condition") if isinstance(st.get("Condition"), dict) else {}
             for op, block in conditions.items():
-                found.add("op:" + OPERATOR_FAMILY.get(_base_operator(op), "unknown"))
+                found.add("op:" + OPERATOR_FAMILY.get(base_operator(op), "unknown"))
                 found |= {f"op:{part}" for part in ("IfExists", "ForAllValues", "ForAnyValue") if part in op}
                 for key, values in block.items() if isinstance(block, dict) else []:
                     found.add(f"key:{key.lower()}")
                     if op.startswith("For") and key.lower() not in present:
                         found.add("set-operator:absent-key")
-                    if _base_operator(op) in ("IpAddress", "NotIpAddress") and ":" in json.dumps(values):
+                    if base_operator(op) in ("IpAddress", "NotIpAddress") and ":" in json.dumps(values):
                         found.add("ip:v6")
     return found
 
@@ -1226,7 +1228,7 @@ def _principal_features(who: Any) -> set[str]:
 # The predicates of departures.json, by id: each says whether a case falls under that departure.
 def _unknown_operator(case: Case) -> bool:
     return any(
-        _base_operator(op) not in KNOWN_OPERATORS
+        base_operator(op) not in KNOWN_OPERATORS
         for _, doc in policies(case)
         for st in statements(doc)
         for op in (st.get("Condition") if isinstance(st.get("Condition"), dict) else {})
@@ -1259,7 +1261,7 @@ def _session_arn_named_by_resource_policy(case: Case) -> bool:
     return False
 
 
-def _conditions(case: Case) -> Iterator[tuple[str, str, list[Any]]]:
+def conditions(case: Case) -> Iterator[tuple[str, str, list[Any]]]:
     """(operator, key, values) of every condition in the case's policies."""
     for _, doc in policies(case):
         for st in statements(doc):
@@ -1271,10 +1273,10 @@ def _conditions(case: Case) -> Iterator[tuple[str, str, list[Any]]]:
 
 def _ipv4_zero_prefix(case: Case) -> bool:
     return any(
-        _base_operator(op) in ("IpAddress", "NotIpAddress")
+        base_operator(op) in ("IpAddress", "NotIpAddress")
         and isinstance(v, str)
         and re.fullmatch(r"\d+\.\d+\.\d+\.\d+/0", v) is not None
-        for op, _, values in _conditions(case)
+        for op, _, values in conditions(case)
         for v in values
     )
 
@@ -1284,22 +1286,22 @@ def _not_ip_bare_address_other_family(case: Case) -> bool:
     if not isinstance(source, str):
         return False
     return any(
-        _base_operator(op) == "NotIpAddress"
+        base_operator(op) == "NotIpAddress"
         and key.lower() == "aws:sourceip"
         and isinstance(v, str)
         and "/" not in v
         and (":" in v) != (":" in source)
-        for op, key, values in _conditions(case)
+        for op, key, values in conditions(case)
         for v in values
     )
 
 
 def _escapes_in_exact_string_operators(case: Case) -> bool:
     return any(
-        _base_operator(op).startswith(("StringEquals", "StringNotEquals"))
+        base_operator(op).startswith(("StringEquals", "StringNotEquals"))
         and isinstance(v, str)
         and any(e in v for e in ("${*}", "${?}", "${$}"))
-        for op, _, values in _conditions(case)
+        for op, _, values in conditions(case)
         for v in values
     )
 
