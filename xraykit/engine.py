@@ -324,6 +324,22 @@ class PolicySet:
         resource_policy: PolicyInput | None = None,
     ) -> None:
         issues: list[Issue] = []
+        for field_name, value in (
+            ("identity_policies", identity_policies),
+            ("permission_boundaries", permission_boundaries),
+            ("scps", scps),
+            ("rcps", rcps),
+        ):
+            if value is not None and (
+                isinstance(value, str | bytes | Mapping) or not isinstance(value, Iterable)
+            ):
+                issues.append(
+                    Issue(
+                        field_name, f"`{field_name}` must be a list of policies, not {type(value).__name__}"
+                    )
+                )
+        if issues:
+            raise XrayKitError(issues)
 
         def load(
             item: PolicyInput, kind: PolicyKind, name: str, layer: Layer, level: int | None = None
@@ -517,6 +533,7 @@ class PolicySet:
         Raises:
             XrayKitError: for an unknown action, a resource of the wrong type, a bad principal or context.
         """
+        _check_request_types(action, resource, principal, resource_account)
         memo_key = _memo_key(action, resource, principal, context, resource_account)
         if memo_key is not None:
             known = self._memo.get(memo_key)
@@ -598,6 +615,7 @@ class PolicySet:
         Raises:
             XrayKitError: for an unknown action, a resource of the wrong type, a bad principal or context.
         """
+        _check_request_types(action, resource, principal, resource_account)
         view, info, account, notes, shown = self._view(principal, action, resource, context, resource_account)
         decision, reason, by, blocked, layers = self._run(view, account, explain=True)
         traces = tuple(t for layer in layers for t in layer.traces or ())
@@ -646,6 +664,24 @@ def _bypasses(view: RequestView, statement: CompiledStatement) -> bool:
 
 
 _MEMO_SIZE = 1 << 16
+
+
+def _check_request_types(action: Any, resource: Any, principal: Any, resource_account: Any) -> None:
+    """Raise the located error for a request field of the wrong type (before anything hashes it)."""
+    if not isinstance(action, str):  # worded as the catalog words it
+        shown = json.dumps(action, default=str)[:60]
+        raise XrayKitError(Issue("action", f"expected an action such as `xray:GetGroup`, got `{shown}`"))
+    issues = [
+        Issue(name, f"`{name}` must be a string, not {type(value).__name__}")
+        for name, value in (("action", action), ("resource", resource), ("principal", principal))
+        if not isinstance(value, str)
+    ]
+    if resource_account is not None and not isinstance(resource_account, str):
+        issues.append(
+            Issue("resource_account", "`resource_account` must be a string (a 12-digit account ID)")
+        )
+    if issues:
+        raise XrayKitError(issues)
 
 
 def _memo_key(
