@@ -1004,7 +1004,7 @@ def playground_nb() -> list[NotebookNode]:
         any other.
         """),
         code("""
-        from xraykit import simulate
+        from xraykit import figures, simulate
         from xraykit.exercises import check_boundary
         from xraykit.widgets import playground
         from xraykit.widgets.playground import PRESETS
@@ -1022,8 +1022,15 @@ def playground_nb() -> list[NotebookNode]:
         """),
         md("""
         A boundary grants nothing; it caps what identity policies grant. A request must be allowed by
-        both.
-
+        both. In the flow, the identity-based policy let the request through and the boundary stopped it:
+        """),
+        code("""
+        capped = simulate("xray:PutEncryptionConfig", identity_policies=["AWSXrayFullAccess"],
+                          permission_boundaries=["AWSXrayReadOnlyAccess"])
+        fig, flow = figures.decision_flow(capped)
+        """),
+        code("print(flow)"),
+        md("""
         ## Touch it
 
         Each box takes a JSON policy, a JSON list of policies, or managed policy names (comma-separated);
