@@ -137,7 +137,7 @@ def test_index_links_every_notebook():
         assert f"]({name}.ipynb)" in index
 
 
-def test_every_exercise_and_card_is_used_by_a_notebook():
+def test_every_exercise_is_used_by_a_notebook():
     from xraykit import exercises
 
     text = " ".join(c.source for p in NOTEBOOKS for c in _read(p).cells)

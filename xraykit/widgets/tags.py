@@ -27,8 +27,8 @@ __all__ = [
     "TagExplorer",
     "lifecycle_stepper",
     "parse_tags",
-    "tag_policy",
     "tag_explorer",
+    "tag_policy",
 ]
 
 _STAGES = {"StringEquals": {"aws:ResourceTag/stage": ["preprod", "prod"]}}
