@@ -26,16 +26,25 @@ import pytest
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 TOKEN = "xraykit-test-token"
 TIMEOUT_MS = 45_000  # bound for every Playwright wait (a kernel start on a busy 2-core machine)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    parser.addoption("--screenshot-dir", default=os.environ.get("XRAYKIT_SCREENSHOT_DIR"),
-                     help="also save the README screenshot (screenshot-lab.png) in this folder")
+    parser.addoption(
+        "--screenshot-dir",
+        default=os.environ.get("XRAYKIT_SCREENSHOT_DIR"),
+        help="also save the README screenshot (screenshot-lab.png) in this folder",
+    )
 
 
 @pytest.fixture(scope="session")
@@ -53,8 +62,13 @@ def free_port() -> int:
 
 def isolated_jupyter_env(root: Path) -> dict[str, str]:
     """Environment with fresh Jupyter/IPython dirs under `root`: nothing read from or written to ~."""
-    return dict(os.environ, JUPYTER_CONFIG_DIR=str(root / "config"), JUPYTER_DATA_DIR=str(root / "data"),
-                JUPYTER_RUNTIME_DIR=str(root / "runtime"), IPYTHONDIR=str(root / "ipython"))
+    return dict(
+        os.environ,
+        JUPYTER_CONFIG_DIR=str(root / "config"),
+        JUPYTER_DATA_DIR=str(root / "data"),
+        JUPYTER_RUNTIME_DIR=str(root / "runtime"),
+        IPYTHONDIR=str(root / "ipython"),
+    )
 
 
 def start_server(cmd: list[str], cwd: Path, env: dict[str, str], log_path: Path, ready_url: str) -> Any:
@@ -102,17 +116,25 @@ def jupyter_lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str,
     _settings(root, "@jupyterlab/notebook-extension", "tracker", {"windowingMode": "none"})
     port = free_port()
     cmd = [
-        sys.executable, "-m", "jupyterlab", "--no-browser", "--allow-root",
-        "--ip=127.0.0.1", f"--port={port}", "--ServerApp.port_retries=0",
-        f"--IdentityProvider.token={TOKEN}", f"--ServerApp.root_dir={work}",
+        sys.executable,
+        "-m",
+        "jupyterlab",
+        "--no-browser",
+        "--allow-root",
+        "--ip=127.0.0.1",
+        f"--port={port}",
+        "--ServerApp.port_retries=0",
+        f"--IdentityProvider.token={TOKEN}",
+        f"--ServerApp.root_dir={work}",
         # no outgoing requests from the server: news feed, update check, extension index
         "--LabApp.news_url=None",
         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
         "--LabApp.extension_manager=readonly",
     ]
     base = f"http://127.0.0.1:{port}"
-    proc = start_server(cmd, work, isolated_jupyter_env(root), root / "server.log",
-                        f"{base}/api/status?token={TOKEN}")
+    proc = start_server(
+        cmd, work, isolated_jupyter_env(root), root / "server.log", f"{base}/api/status?token={TOKEN}"
+    )
     try:
         yield base, work
     finally:
@@ -134,8 +156,9 @@ def chromium() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS,
-                                    timeout=TIMEOUT_MS)
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS, timeout=TIMEOUT_MS
+        )
         try:
             yield browser
         finally:
