@@ -666,6 +666,14 @@ DEPARTURE_CASES = [
 ]
 
 
+def test_a_resource_policy_statement_without_principal_is_recognised() -> None:
+    case = {"principal": USER, "action": "sqs:SendMessage", "resource": QUEUE}
+    recognise = cases.DEPARTURES["resource-policy-statement-without-principal"]
+    assert recognise({**case, "resource_policy": _doc(_allow("sqs:*"))})
+    assert not recognise({**case, "resource_policy": _doc(_allow("sqs:*", Principal="*"))})
+    assert not recognise({**case, "identity_policies": [_doc(_allow("sqs:*"))]})
+
+
 @pytest.mark.parametrize(("departure", "extra", "context", "expected"), DEPARTURE_CASES)
 def test_departure_predicates(
     departure: str, extra: dict[str, Any], context: dict[str, Any], expected: bool

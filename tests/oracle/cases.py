@@ -1012,6 +1012,7 @@ def _malform(g: _Gen, case: Case) -> None:
             "resource-type",
             "rcp-allow",
             "scp-principal",
+            "resource-policy-without-principal",
         )
     )
     st = _first_statement(case)
@@ -1043,6 +1044,11 @@ def _malform(g: _Gen, case: Case) -> None:
             case["resource"] = f"arn:aws:xray:us-east-1:{ACCOUNT}:group/prod-api/{_GROUP_IDS[0]}"
         else:
             case["resource"] = f"arn:aws:xray:us-east-1:{ACCOUNT}:trace/1-5759e988-bd862e3fe1be46a994272793"
+    elif kind == "resource-policy-without-principal":
+        case["resource_policy"] = {
+            "Version": "2012-10-17",
+            "Statement": [{"Effect": g.pick(("Allow", "Deny")), "Action": case["action"], "Resource": "*"}],
+        }
     elif kind == "rcp-allow":
         case["rcps"] = [
             {
@@ -1271,6 +1277,15 @@ def conditions(case: Case) -> Iterator[tuple[str, str, list[Any]]]:
                     yield op, key, values if isinstance(values, list) else [values]
 
 
+def _resource_statement_without_principal(case: Case) -> bool:
+    return any(
+        "Principal" not in st and "NotPrincipal" not in st
+        for layer, doc in policies(case)
+        if layer == "resource_policy"
+        for st in statements(doc)
+    )
+
+
 def _ipv4_zero_prefix(case: Case) -> bool:
     return any(
         base_operator(op) in ("IpAddress", "NotIpAddress")
@@ -1307,6 +1322,7 @@ def _escapes_in_exact_string_operators(case: Case) -> bool:
 
 
 DEPARTURES: dict[str, Callable[[Case], bool]] = {
+    "resource-policy-statement-without-principal": _resource_statement_without_principal,
     "ipv4-zero-length-prefix": _ipv4_zero_prefix,
     "not-ip-address-bare-address-of-other-family": _not_ip_bare_address_other_family,
     "special-character-escapes-in-exact-string-operators": _escapes_in_exact_string_operators,
