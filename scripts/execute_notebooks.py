@@ -4,8 +4,10 @@
     python scripts/execute_notebooks.py 03_tags          # only these
     python scripts/execute_notebooks.py --no-generate    # re-run the notebooks as they are on disk
 
-Outputs are stored without widget state (it only adds churn: the views are re-created when the
-notebook runs) and without execution timings, so re-running an unchanged notebook changes nothing.
+Outputs are stored without widget state and without execution timings, and a widget's output is
+stored as a one-line note: its view would point at a widget model that exists only while a kernel
+runs (its random ID would also change on every run). So re-running an unchanged notebook changes
+nothing, and a notebook opened before running says where its widgets will appear.
 Each notebook runs in its own kernel with ``notebooks/`` as the working directory, the way
 JupyterLab and nbval run it. Exits non-zero if a cell raises.
 """
@@ -24,13 +26,28 @@ from nbclient.exceptions import CellExecutionError
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import make_notebooks
 
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+#: what a widget cell shows until the notebook is run
+WIDGET_NOTE = "(a widget: run the notebook, Run ▸ Run All Cells, to use it here)"
+
+
+def widget_note(output: dict) -> dict:
+    """A widget's display output reduced to :data:`WIDGET_NOTE` (other outputs unchanged)."""
+    if WIDGET_VIEW not in output.get("data", {}):
+        return output
+    return {**output, "data": {"text/plain": WIDGET_NOTE}, "metadata": {}}
+
 
 def coalesce_streams(outputs: list) -> list:
     """Join consecutive outputs of the same stream: how a print is cut into messages depends on timing."""
     joined: list = []
     for output in outputs:
-        if (output.get("output_type") == "stream" and joined and joined[-1].get("output_type") == "stream"
-                and joined[-1]["name"] == output["name"]):
+        if (
+            output.get("output_type") == "stream"
+            and joined
+            and joined[-1].get("output_type") == "stream"
+            and joined[-1]["name"] == output["name"]
+        ):
             joined[-1]["text"] += output["text"]
         else:
             joined.append(output)
@@ -52,7 +69,7 @@ def execute(path: Path, timeout: int = 120) -> None:
     nb.metadata.pop("widgets", None)
     for cell in nb.cells:
         if cell.cell_type == "code":
-            cell.outputs = coalesce_streams(cell.outputs)
+            cell.outputs = [nbformat.from_dict(widget_note(o)) for o in coalesce_streams(cell.outputs)]
     nbformat.write(nb, path)
 
 
