@@ -25,7 +25,7 @@ from typing import Any
 from xraykit import catalog
 from xraykit.errors import Issue, XrayKitError
 from xraykit.matching import CompiledStatement, PrincipalMatch, RequestView, action_set, classify_principal
-from xraykit.policy import Policy, PolicyKind, parse_policy
+from xraykit.policy import Policy, PolicyKind, _type_name, parse_policy
 from xraykit.result import Decision, Evaluation, Layer, PolicyTrace, Reason, Request, StatementTrace
 
 __all__ = ["DEFAULT_PRINCIPAL", "LayerOutcome", "PolicyInput", "PolicySet", "decide_layers", "simulate"]
@@ -284,7 +284,7 @@ def _load(item: PolicyInput, kind: PolicyKind, name: str) -> Policy:
         return parse_policy(
             item["policy"], kind, name=str(item.get("name", name)), source=str(item.get("name", name))
         )
-    if isinstance(item, str) and not item.lstrip().startswith("{"):
+    if isinstance(item, str) and not item.lstrip().startswith(("{", "[")):
         return parse_policy(catalog.managed_policy(item), kind, name=item, source=item)
     return parse_policy(item, kind, name=name, source=name)
 
@@ -334,9 +334,7 @@ class PolicySet:
                 isinstance(value, str | bytes | Mapping) or not isinstance(value, Iterable)
             ):
                 issues.append(
-                    Issue(
-                        field_name, f"`{field_name}` must be a list of policies, not {type(value).__name__}"
-                    )
+                    Issue(field_name, f"`{field_name}` must be a list of policies, not {_type_name(value)}")
                 )
         if issues:
             raise XrayKitError(issues)
@@ -425,7 +423,7 @@ class PolicySet:
             issues.append(
                 Issue(
                     "principal",
-                    f"`{principal}` is not a principal ARN",
+                    f"`{principal}` is not a principal ARN" if principal else "the principal is empty",
                     "use e.g. `arn:aws:iam::123456789012:user/alice` or "
                     "`arn:aws:sts::123456789012:assumed-role/role/session`",
                 )
@@ -672,7 +670,7 @@ def _check_request_types(action: Any, resource: Any, principal: Any, resource_ac
         shown = json.dumps(action, default=str)[:60]
         raise XrayKitError(Issue("action", f"expected an action such as `xray:GetGroup`, got `{shown}`"))
     issues = [
-        Issue(name, f"`{name}` must be a string, not {type(value).__name__}")
+        Issue(name, f"`{name}` must be a string, not {_type_name(value)}")
         for name, value in (("action", action), ("resource", resource), ("principal", principal))
         if not isinstance(value, str)
     ]
@@ -808,7 +806,9 @@ def _normalize_context(
             issues.append(
                 Issue(
                     path,
-                    f"`{key}` is single-valued: give one value, not a list of {len(strings)}",
+                    f"`{key}` is single-valued: give one value, not a list of {len(strings)}"
+                    if strings
+                    else f"`{key}` is single-valued: give one value, not an empty list",
                     "only multivalued keys such as `aws:TagKeys` take lists",
                 )
             )

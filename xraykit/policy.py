@@ -194,14 +194,7 @@ def parse_policy(
         try:
             document = json.loads(document)
         except json.JSONDecodeError as error:
-            raise XrayKitError(
-                Issue(
-                    "",
-                    f"not valid JSON: {error.msg.lower()} at line {error.lineno} column {error.colno}",
-                    "check for a missing comma, quote or bracket near that place",
-                    source,
-                )
-            ) from None
+            raise XrayKitError(_json_issue(error, source)) from None
         except UnicodeDecodeError:
             raise XrayKitError(Issue("", "not valid JSON: the text is not UTF-8", None, source)) from None
     fast = _fast_policy(document, kind, name)
@@ -212,6 +205,50 @@ def parse_policy(
         raise XrayKitError(issue.located(source) for issue in issues)
     assert isinstance(document, Mapping)
     return _normalize(document, kind, name)
+
+
+def _json_issue(error: json.JSONDecodeError, source: str | None) -> Issue:
+    """One readable issue for text that is not JSON."""
+    where = f"line {error.lineno} column {error.colno}"
+    before = error.doc[: error.pos].rstrip()
+    if not error.doc.strip():
+        return Issue("", "not valid JSON: the text is empty", "a policy is a JSON object: `{...}`", source)
+    if error.msg.startswith("Unterminated string"):
+        return Issue(
+            "", f"not valid JSON: the text ends inside a string ({where})", "the text looks cut off", source
+        )
+    if before.endswith(",") and error.doc[error.pos : error.pos + 1] in ("]", "}"):
+        closing = error.doc[error.pos]
+        return Issue(
+            "",
+            f"not valid JSON: a comma before `{closing}` at {where}",
+            "JSON allows no comma after the last item: remove it",
+            source,
+        )
+    if error.doc[error.pos : error.pos + 2] in ("//", "/*") or error.doc[error.pos : error.pos + 1] == "#":
+        return Issue("", f"not valid JSON: a comment at {where}", "JSON has no comments: remove it", source)
+    if error.pos >= len(error.doc.rstrip()):
+        return Issue(
+            "", f"not valid JSON: the text ends too early ({where})", "the text looks cut off", source
+        )
+    if error.msg.startswith("Expecting property name enclosed in double quotes"):
+        return Issue(
+            "",
+            f"not valid JSON: a name not in double quotes at {where}",
+            "JSON needs double quotes around names and strings: `\"Effect\"`, not `'Effect'`",
+            source,
+        )
+    return Issue(
+        "",
+        f"not valid JSON: {error.msg[0].lower()}{error.msg[1:]} at {where}",
+        "check for a missing comma, quote or bracket near that place",
+        source,
+    )
+
+
+def _an(noun: str) -> str:
+    """``noun`` with its indefinite article."""
+    return ("an " if noun[:1].lower() in "aeiou" else "a ") + noun
 
 
 # --------------------------------------------------------------------------------------------
@@ -276,11 +313,17 @@ def _check_action(value: str, path: str, issues: list[Issue]) -> None:
             )
         )
         return
-    if not _SERVICE_RE.match(service):
+    if not service:
+        issues.append(Issue(path, f"`{value}` has no service prefix", "for example `xray:GetGroup`"))
+    elif not _SERVICE_RE.match(service):
         issues.append(
             Issue(path, f"the service prefix `{service}` may only contain letters, digits and hyphens")
         )
-    if not name or not _ACTION_NAME_RE.match(name):
+    if not name:
+        issues.append(
+            Issue(path, f"`{value}` has no action name after the colon", f"for example `{service}:*`")
+        )
+    elif not _ACTION_NAME_RE.match(name):
         issues.append(
             Issue(path, f"the action name in `{value}` may only contain letters, digits, `*` and `?`")
         )
@@ -356,6 +399,9 @@ def _check_condition(value: Any, path: str, issues: list[Issue]) -> None:
         return
     for op_name, block in value.items():
         op_path = f"{path}.{op_name}"
+        if not op_name:
+            issues.append(Issue(path, "the condition operator is empty", "for example `StringEquals`"))
+            continue
         try:
             operators.parse_operator(op_name)
         except XrayKitError as error:
@@ -377,7 +423,11 @@ def _check_condition(value: Any, path: str, issues: list[Issue]) -> None:
             issues.append(Issue(op_path, f"the operator `{op_name}` has no condition keys"))
         for key, raw in block.items():
             key_path = f"{op_path}.{key}"
-            if not isinstance(key, str) or not key or ":" not in key:
+            if not key:
+                issues.append(
+                    Issue(op_path, "a condition key is empty", "for example `aws:ResourceTag/team`")
+                )
+            elif not isinstance(key, str) or ":" not in key:
                 issues.append(
                     Issue(
                         key_path,
@@ -497,11 +547,12 @@ def _check_statement(
         )
     elif effect not in ("Allow", "Deny"):
         hint = did_you_mean(str(effect), ("Allow", "Deny")) if isinstance(effect, str) else None
+        shown = f"`{effect}`" if isinstance(effect, str) else _type_name(effect)
         issues.append(
             Issue(
                 f"{path}.Effect",
-                f"`Effect` must be `Allow` or `Deny`, not `{effect}`",
-                hint or "IAM spells them with a capital letter",
+                f"`Effect` must be `Allow` or `Deny`, not {shown}",
+                hint or "IAM knows only `Allow` and `Deny`",
             )
         )
     elif kind is PolicyKind.RCP and effect != "Deny":
@@ -571,8 +622,10 @@ def _check_statement(
         issues.append(
             Issue(
                 path,
-                f"the statement has neither `Principal` nor `NotPrincipal`, which a {kind.value} needs",
-                'add `"Principal": {"AWS": "arn:aws:iam::123456789012:root"}`',
+                f"the statement has neither `Principal` nor `NotPrincipal`, which {_an(kind.value)} needs",
+                'add `"Principal": "*"`'
+                if kind is PolicyKind.RCP
+                else 'add `"Principal": {"AWS": "arn:aws:iam::123456789012:root"}`',
             )
         )
     elif not kind.names_principal and has_principal:
@@ -580,7 +633,7 @@ def _check_statement(
         issues.append(
             Issue(
                 f"{path}.{element}",
-                f"`{element}` is not allowed in a {kind.value}",
+                f"`{element}` is not allowed in {_an(kind.value)}",
                 "the principal is whoever the policy is attached to; remove the element",
             )
         )

@@ -190,8 +190,31 @@ def evaluation_html(evaluation: Evaluation) -> str:
         f'border-radius:4px;font-weight:bold">{evaluation.decision.value}</span> '
         f"{_code(decision_summary(evaluation).split(': ', 1)[1])}</div>",
         f"<div><code>{html.escape(request.action)}</code> on <code>{html.escape(request.resource)}</code> "
-        f"by <code>{html.escape(request.principal)}</code></div>",
+        f"by <code>{html.escape(request.principal)}</code>"
+        + (
+            f" (resource account <code>{html.escape(request.resource_account)}</code>)"
+            if request.resource_account
+            else ""
+        )
+        + "</div>",
     ]
+    if request.context:
+        out.append(
+            "<div>Context: "
+            + ", ".join(
+                f"<code>{html.escape(k)}</code>={_code(_values(v if isinstance(v, tuple) else (v,)))}"
+                for k, v in request.context
+            )
+            + "</div>"
+        )
+    if evaluation.decided_by:
+        out.append(f"<div>Decided by: {html.escape(evaluation.decided_by.value)}</div>")
+    if evaluation.blocked_by:
+        out.append(
+            "<div>Blocked by: "
+            + html.escape(", ".join(layer.value for layer in evaluation.blocked_by))
+            + "</div>"
+        )
     if evaluation.missing_keys:
         out.append(
             "<div>Context keys looked for but absent: "
