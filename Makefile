@@ -10,6 +10,8 @@ STAMP  := $(VENV)/.xraykit-installed
 TSTAMP := $(VENV)/.xraykit-test-installed
 ORACLE := tests/oracle/node_modules/.package-lock.json
 LAB_ARGS ?=
+# JupyterLab refuses to run as root unless told; containers and CI machines often are root.
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 .PHONY: lab test install install-test oracle notebooks bench lint typecheck screenshot clean help
 
@@ -40,7 +42,7 @@ install-test: $(TSTAMP)
 oracle: $(ORACLE)
 
 lab: $(STAMP)
-	$(BIN)/jupyter lab --notebook-dir=notebooks $(LAB_ARGS) notebooks/00_index.ipynb
+	$(BIN)/jupyter lab --ServerApp.root_dir=notebooks --LabApp.default_url=/lab/tree/00_index.ipynb $(ROOT_FLAG) $(LAB_ARGS) notebooks/00_index.ipynb
 
 test: $(TSTAMP) $(ORACLE)
 	$(BIN)/python -m pytest
