@@ -392,10 +392,7 @@ class PolicySet:
         context: Mapping[str, Any] | None,
         resource_account: str | None,
     ) -> tuple[RequestView, catalog.Action, str | None, tuple[str, ...], dict[str, str | tuple[str, ...]]]:
-        info = catalog.find_action(action)
-        if info is None:
-            catalog.action(action)  # raises the error with suggestions
-            raise XrayKitError(Issue("action", f"unknown action `{action}`"))  # pragma: no cover
+        info = _known_action(action)
         issues: list[Issue] = []
         if not isinstance(resource, str) or not resource:
             issues.append(Issue("resource", "the resource must be an ARN or `*`"))
@@ -431,9 +428,7 @@ class PolicySet:
         ctx, shown, notes = _normalize_context(context or {}, info, issues)
         if issues:
             raise XrayKitError(issues)
-        if resource_account is None:
-            parts = resource.split(":", 5)
-            resource_account = parts[4] if len(parts) == 6 and parts[4] else principal_account
+        resource_account = _resource_account(resource, resource_account, principal_account)
         view = RequestView(
             principal,
             principal_account,
@@ -508,11 +503,7 @@ class PolicySet:
     def _plan(self, action: str) -> _Plan:
         plan = self._plans.get(action)
         if plan is None:
-            info = catalog.find_action(action)
-            if info is None:
-                catalog.action(action)  # raises the error with suggestions
-                raise XrayKitError(Issue("action", f"unknown action `{action}`"))  # pragma: no cover
-            plan = self._plans[action] = _Plan(self, info)
+            plan = self._plans[action] = _Plan(self, _known_action(action))
         return plan
 
     def decide(
@@ -562,9 +553,7 @@ class PolicySet:
             view, _, account, _, _ = self._view(principal, action, resource, context, resource_account)
             plan.resource_checked[resource] = True
             return self._run(view, account, explain=False)[0]
-        if resource_account is None:
-            parts = resource.split(":", 5)
-            resource_account = parts[4] if len(parts) == 6 and parts[4] else principal_account
+        resource_account = _resource_account(resource, resource_account, principal_account)
         view = RequestView(
             principal,
             principal_account,
@@ -662,6 +651,23 @@ def _bypasses(view: RequestView, statement: CompiledStatement) -> bool:
 
 
 _MEMO_SIZE = 1 << 16
+
+
+def _known_action(action: str) -> catalog.Action:
+    """The catalog entry of the request's action; an unknown one raises with the closest names."""
+    info = catalog.find_action(action)
+    if info is None:
+        catalog.action(action)  # raises the error with suggestions
+        raise XrayKitError(Issue("action", f"unknown action `{action}`"))  # pragma: no cover
+    return info
+
+
+def _resource_account(resource: str, given: str | None, principal_account: str | None) -> str | None:
+    """The account that owns the resource: as given, else from its ARN, else the principal's."""
+    if given is not None:
+        return given
+    parts = resource.split(":", 5)
+    return parts[4] if len(parts) == 6 and parts[4] else principal_account
 
 
 def _check_request_types(action: Any, resource: Any, principal: Any, resource_account: Any) -> None:

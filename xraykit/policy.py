@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from enum import StrEnum
 from typing import Any, Literal, TypeVar
 
@@ -295,6 +295,17 @@ def _strings(value: Any, path: str, element: str, issues: list[Issue]) -> list[s
         return out if len(out) == len(value) else None
     issues.append(Issue(path, f"`{element}` must be a string or a list of strings, not {_type_name(value)}"))
     return None
+
+
+def _entries(
+    statement: Mapping[str, Any], element: str, path: str, issues: list[Issue]
+) -> Iterator[tuple[str, str]]:
+    """``(path, value)`` of each string in a string-or-list element (type problems become issues)."""
+    if element not in statement:
+        return
+    raw = statement[element]
+    for i, value in enumerate(_strings(raw, f"{path}.{element}", element, issues) or ()):
+        yield (f"{path}.{element}" if isinstance(raw, str) else f"{path}.{element}[{i}]"), value
 
 
 def _check_action(value: str, path: str, issues: list[Issue]) -> None:
@@ -581,22 +592,16 @@ def _check_statement(
             )
         )
     for element in ("Action", "NotAction"):
-        if element in statement:
-            for i, action in enumerate(
-                _strings(statement[element], f"{path}.{element}", element, issues) or ()
-            ):
-                where = (
-                    f"{path}.{element}" if isinstance(statement[element], str) else f"{path}.{element}[{i}]"
-                )
-                _check_action(action, where, issues)
-                if kind is PolicyKind.RCP and action == "*":
-                    issues.append(
-                        Issue(
-                            where,
-                            "a resource control policy cannot use the action `*`",
-                            "name the service, e.g. `s3:*`",
-                        )
+        for where, action in _entries(statement, element, path, issues):
+            _check_action(action, where, issues)
+            if kind is PolicyKind.RCP and action == "*":
+                issues.append(
+                    Issue(
+                        where,
+                        "a resource control policy cannot use the action `*`",
+                        "name the service, e.g. `s3:*`",
                     )
+                )
     if kind is PolicyKind.RCP and "NotAction" in statement:
         issues.append(Issue(f"{path}.NotAction", "`NotAction` is not allowed in a resource control policy"))
     needs_resource = kind is not PolicyKind.RESOURCE
@@ -609,14 +614,8 @@ def _check_statement(
             )
         )
     for element in ("Resource", "NotResource"):
-        if element in statement:
-            for i, resource in enumerate(
-                _strings(statement[element], f"{path}.{element}", element, issues) or ()
-            ):
-                where = (
-                    f"{path}.{element}" if isinstance(statement[element], str) else f"{path}.{element}[{i}]"
-                )
-                _check_resource(resource, where, issues)
+        for where, resource in _entries(statement, element, path, issues):
+            _check_resource(resource, where, issues)
     has_principal = "Principal" in statement or "NotPrincipal" in statement
     if kind.names_principal and not has_principal:
         issues.append(
