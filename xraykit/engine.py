@@ -522,17 +522,30 @@ class PolicySet:
         Raises:
             XrayKitError: for an unknown action, a resource of the wrong type, a bad principal or context.
         """
+        # A compiled set never changes, so neither does its decision for a request: repeated
+        # requests (matrices, widgets, streams of similar calls) are answered from a table.
+        # Only requests that were decided (so valid) are ever stored.
+        # Only keys made of strings are ever stored (True == 1 must not make two requests one).
+        memo = self._memo
+        memo_key: tuple[Any, ...] | None
+        try:
+            memo_key = (
+                (action, resource, principal, resource_account, *context.items())
+                if context
+                else (action, resource, principal, resource_account)
+            )
+            known = memo.get(memo_key)
+        except (TypeError, AttributeError):  # a list value (or something odd: the checks below say what)
+            memo_key = _memo_key(action, resource, principal, context, resource_account)
+            known = memo.get(memo_key) if memo_key is not None else None
+        if known is not None:
+            return known
         _check_request_types(action, resource, principal, resource_account)
-        memo_key = _memo_key(action, resource, principal, context, resource_account)
-        if memo_key is not None:
-            known = self._memo.get(memo_key)
-            if known is not None:
-                return known
         decision = self._decide(action, resource, principal, context, resource_account)
-        if memo_key is not None:
-            if len(self._memo) >= _MEMO_SIZE:
-                self._memo.clear()
-            self._memo[memo_key] = decision
+        if memo_key is not None and _storable(memo_key):
+            if len(memo) >= _MEMO_SIZE:
+                memo.clear()
+            memo[memo_key] = decision
         return decision
 
     def _decide(
@@ -545,11 +558,13 @@ class PolicySet:
     ) -> Decision:
         plan = self._plan(action)
         checked = plan.resource_checked.get(resource)
+        if checked is None and type(resource) is str:
+            checked = plan.resource_checked[resource] = _resource_fits(plan, resource)
         kind, principal_account = classify_principal(principal)
         ctx = (
             _fast_context(context, plan.supported) if checked and kind not in ("unknown", "account") else None
         )
-        if ctx is None:  # the first time for this resource, or something to report: the full checks
+        if ctx is None:  # something to report (or an unusual context): the full checks
             view, _, account, _, _ = self._view(principal, action, resource, context, resource_account)
             plan.resource_checked[resource] = True
             return self._run(view, account, explain=False)[0]
@@ -653,6 +668,15 @@ def _bypasses(view: RequestView, statement: CompiledStatement) -> bool:
 _MEMO_SIZE = 1 << 16
 
 
+def _resource_fits(plan: _Plan, resource: str) -> bool:
+    """Whether the request's resource is of a kind the action accepts (the full path words the error)."""
+    if resource == "*":
+        return True
+    if plan.wildcard_only or not resource:
+        return False
+    return catalog.resource_type_of(resource, plan.info) is not None
+
+
 def _known_action(action: str) -> catalog.Action:
     """The catalog entry of the request's action; an unknown one raises with the closest names."""
     info = catalog.find_action(action)
@@ -688,6 +712,17 @@ def _check_request_types(action: Any, resource: Any, principal: Any, resource_ac
         raise XrayKitError(issues)
 
 
+def _storable(key: tuple[Any, ...]) -> bool:
+    """A memo key whose every part is a string (lists appear as tagged tuples of strings)."""
+    for part in key:
+        if type(part) is tuple:
+            if not all(type(p) is str or (type(p) is tuple and all(type(q) is str for q in p)) for p in part):
+                return False
+        elif part is not None and type(part) is not str:
+            return False
+    return True
+
+
 def _memo_key(
     action: str,
     resource: str,
@@ -701,17 +736,16 @@ def _memo_key(
     """
     if not context:
         return (action, resource, principal, resource_account)
-    if not isinstance(context, Mapping) or type(resource) is not str:
+    if not isinstance(context, Mapping):
         return None
     items: list[tuple[str, Any]] = []
     for key, value in context.items():
         if type(value) is str:
             items.append((key, value))
-        elif type(value) is list:
-            items.append((key, tuple(value)))
+        elif type(value) in (list, tuple) and all(type(v) is str for v in value):
+            items.append((key, ("list", *value)))  # tagged: never equal to a string value
         else:
-            return None
-    items.sort()
+            return None  # numbers and booleans: True == 1 would make two requests one key
     return (action, resource, principal, resource_account, *items)
 
 
