@@ -268,6 +268,9 @@ def _scan(statements: tuple[CompiledStatement, ...], view: RequestView, layer: L
     return LayerOutcome(layer, allow, deny, True, bypass, names_session)
 
 
+# what decide_layers is given when there is no resource-based policy (never changed by it)
+_NO_RESOURCE_POLICY = LayerOutcome(Layer.RESOURCE, present=False)
+
 _RCP_FULL_ACCESS = {
     "Version": "2012-10-17",
     "Statement": [
@@ -540,9 +543,12 @@ class PolicySet:
             known = memo.get(memo_key) if memo_key is not None else None
         if known is not None:
             return known
-        _check_request_types(action, resource, principal, resource_account)
-        decision = self._decide(action, resource, principal, context, resource_account)
-        if memo_key is not None and _storable(memo_key):
+        if not (type(action) is type(resource) is type(principal) is str) or (
+            resource_account is not None and type(resource_account) is not str
+        ):
+            _check_request_types(action, resource, principal, resource_account)
+        decision, all_strings = self._decide(action, resource, principal, context, resource_account)
+        if memo_key is not None and all_strings:
             if len(memo) >= _MEMO_SIZE:
                 memo.clear()
             memo[memo_key] = decision
@@ -555,7 +561,7 @@ class PolicySet:
         principal: str,
         context: Mapping[str, Any] | None,
         resource_account: str | None,
-    ) -> Decision:
+    ) -> tuple[Decision, bool]:
         plan = self._plan(action)
         checked = plan.resource_checked.get(resource)
         if checked is None and type(resource) is str:
@@ -567,7 +573,7 @@ class PolicySet:
         if ctx is None:  # something to report (or an unusual context): the full checks
             view, _, account, _, _ = self._view(principal, action, resource, context, resource_account)
             plan.resource_checked[resource] = True
-            return self._run(view, account, explain=False)[0]
+            return self._run(view, account, explain=False)[0], False
         resource_account = _resource_account(resource, resource_account, principal_account)
         view = RequestView(
             principal,
@@ -581,16 +587,18 @@ class PolicySet:
             bool(self.boundaries),
         )
         identity = _scan(plan.identity, view, Layer.IDENTITY)
-        resource_policy = _scan(plan.resource, view, Layer.RESOURCE)
-        resource_policy.present = self.resource is not None
+        resource_policy = (
+            _scan(plan.resource, view, Layer.RESOURCE) if self.resource is not None else _NO_RESOURCE_POLICY
+        )
         boundary = _scan(plan.boundary, view, Layer.BOUNDARY) if plan.boundary is not None else None
         session = _scan(plan.session, view, Layer.SESSION) if plan.session is not None else None
         scps = [_scan(level, view, Layer.SCP) for level in plan.scps]
         rcps = [_scan(level, view, Layer.RCP) for level in plan.rcps]
         same_account = principal_account is not None and principal_account == resource_account
-        return decide_layers(
+        decision = decide_layers(
             view, plan.service, same_account, identity, resource_policy, boundary, session, scps, rcps
         )[0]
+        return decision, True  # the fast context accepted only strings (and lists of strings)
 
     def evaluate(
         self,
@@ -712,17 +720,6 @@ def _check_request_types(action: Any, resource: Any, principal: Any, resource_ac
         raise XrayKitError(issues)
 
 
-def _storable(key: tuple[Any, ...]) -> bool:
-    """A memo key whose every part is a string (lists appear as tagged tuples of strings)."""
-    for part in key:
-        if type(part) is tuple:
-            if not all(type(p) is str or (type(p) is tuple and all(type(q) is str for q in p)) for p in part):
-                return False
-        elif part is not None and type(part) is not str:
-            return False
-    return True
-
-
 def _memo_key(
     action: str,
     resource: str,
@@ -787,14 +784,14 @@ def _fast_context(
         if type(key) is not str or ":" not in key:
             return None
         lower, prefix, multivalued = _key_facts(key)
-        if not prefix.startswith("aws:") and prefix not in supported:
-            continue
         if type(value) is str:
-            out[lower] = (value,) if multivalued else value
+            text: str | tuple[str, ...] = (value,) if multivalued else value
         elif multivalued and type(value) in (list, tuple) and all(type(v) is str for v in value):
-            out[lower] = tuple(value)
+            text = tuple(value)
         else:
             return None
+        if prefix.startswith("aws:") or prefix in supported:
+            out[lower] = text
     return out
 
 
