@@ -130,7 +130,7 @@ class CredentialsEditor(Tool):
         super().__init__(
             [self.platform, self.role, self.env, self.credentials_file, self.config_file, self.policy]
         )
-        self.children = (self.example, *self.children)
+        self.children = (self.example, *self.children)  # type: ignore[has-type]  # ipywidgets is untyped
 
     def _load(self, name: str, refresh: bool = False) -> None:
         environment, options = example(name)

@@ -108,7 +108,8 @@ class KeyPolicyToggler(Tool):
             tuple(self.users.value),
             self.ops_kms.value,
         )
-        return encryption_access(account)
+        access: EncryptionAccess = encryption_access(account)
+        return access
 
     def show(self, result: EncryptionAccess) -> None:
         def who(flag: str) -> str:

@@ -187,7 +187,7 @@ class Playground(Tool):
         request = w.VBox([self.action, self.resource, self.principal, self.context])
         self.preset.observe(self._load_preset, names="value")
         super().__init__([policies, request], extra=[self.flow])
-        self.children = (self.preset, *self.children)
+        self.children = (self.preset, *self.children)  # type: ignore[has-type]  # ipywidgets is untyped
 
     @property
     def evaluation(self) -> Evaluation | None:

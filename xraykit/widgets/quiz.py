@@ -65,7 +65,7 @@ class Quiz(Tool):
         self.reveal = w.Button(description="Reveal", button_style="primary")
         on_click(self.reveal, self.show_answer)
         super().__init__([self.card, self.prediction], extra=[])
-        self.children = (self.card, self.question, self.prediction, self.reveal, *self.children[2:])
+        self.children = (self.card, self.question, self.prediction, self.reveal, *self.children[2:])  # type: ignore[has-type]  # ipywidgets is untyped
 
     def compute(self) -> QuizState:
         card = self.cards[self.card.value]

@@ -302,7 +302,8 @@ class LifecycleStepper(Tool):
         on_click(self.next, self.next_step)
         on_click(self.reset, lambda: setattr(self.steps, "value", 0))
         super().__init__([self.policy, self.steps])
-        self.children = (self.policy, w.HBox([self.steps, self.next, self.reset]), *self.children[2:])
+        # ipywidgets is untyped: mypy cannot see the type of the inherited `children`
+        self.children = (self.policy, w.HBox([self.steps, self.next, self.reset]), *self.children[2:])  # type: ignore[has-type]
 
     def next_step(self) -> None:
         """Run one more call (if any are left)."""
