@@ -485,7 +485,7 @@ def tags() -> list[NotebookNode]:
         rule ARN today.
         """),
         code("""
-        from xraykit import catalog, figures
+        from xraykit import catalog, figures, simulate
         from xraykit.exercises import check_policy
         from xraykit.scenarios import run_scenario
         from xraykit.widgets import lifecycle_stepper, tag_explorer
@@ -557,9 +557,44 @@ def tags() -> list[NotebookNode]:
         """),
         code('print(run_scenario("the seed s xray resourcetag key never matches so its deny protects nothing"))'),
         md("""
+        ## Every team its own groups: policy variables
+
+        One statement can serve every team if it compares the group's tag with a tag *of the caller*:
+        `"aws:ResourceTag/team": "${aws:PrincipalTag/team}"`. IAM fills in the caller's `team` tag when
+        the request arrives. **Predict: may someone of team `web` delete a group of team `core`?**
+        """),
+        code("""
+        own_team = {
+            "Version": "2012-10-17",
+            "Statement": [{
+                "Effect": "Allow",
+                "Action": ["xray:GetGroup", "xray:UpdateGroup", "xray:DeleteGroup"],
+                "Resource": "arn:aws:xray:*:*:group/*/*",
+                "Condition": {"StringEquals": {"aws:ResourceTag/team": "${aws:PrincipalTag/team}"}},
+            }],
+        }
+        core_group = "arn:aws:xray:us-east-1:123456789012:group/core-errors/CORE1"
+        """),
+        code("""
+        for team in ("core", "web"):
+            context = {"aws:PrincipalTag/team": team, "aws:ResourceTag/team": "core"}
+            print(team, simulate("xray:DeleteGroup", core_group, context=context, identity_policies=[own_team]).decision.value)
+        """),
+        md("""
+        The trap: variables work only under `"Version": "2012-10-17"`. Under the old `2008-10-17`, or with
+        no `Version`, IAM compares the text `${aws:PrincipalTag/team}` as it is, and the statement never
+        applies. Look at the condition line of the trace:
+        """),
+        code("""
+        old_version = {**own_team, "Version": "2008-10-17"}
+        context = {"aws:PrincipalTag/team": "core", "aws:ResourceTag/team": "core"}
+        print(simulate("xray:DeleteGroup", core_group, context=context, identity_policies=[old_version]))
+        """),
+        md("""
         ## Summary
 
         - `aws:RequestTag/KEY` and `aws:TagKeys` describe the tags a call sends; `aws:ResourceTag/KEY` the tags already on the group or rule.
+        - `${aws:PrincipalTag/team}` lets one statement serve every team, but only under `"Version": "2012-10-17"`.
         - X-Ray has no `xray:ResourceTag` key (the seed page is wrong): use `aws:ResourceTag`.
         - A tag-based deny is only as strong as the control over the tags: deny `TagResource` and `UntagResource` too.
         - Condition key names ignore case; tag values do not.

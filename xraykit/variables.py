@@ -16,7 +16,8 @@ that context key in its place. The rules this module follows:
 The engine decides whether variables apply at all (only under 2012-10-17); this module only
 parses and substitutes. It is a leaf: it imports nothing from xraykit.
 
-Taught in ``notebooks/03_policy_variables.ipynb``.
+Taught in ``notebooks/03_tags.ipynb`` (a team may manage its own groups) and tried out in
+``notebooks/08_playground.ipynb``.
 """
 
 from __future__ import annotations
