@@ -222,9 +222,38 @@ def _arn_regex(parts: tuple[str | variables.Literal, ...]) -> re.Pattern[str]:
 @lru_cache(maxsize=8192)
 def _compiled_arn(parts: tuple[str | variables.Literal, ...]) -> Callable[[str], bool]:
     text = "".join(parts)
-    if not any(isinstance(p, variables.Literal) for p in parts) and "*" not in text and "?" not in text:
+    plain = not any(isinstance(p, variables.Literal) for p in parts)
+    if plain and "*" not in text and "?" not in text:
         return text.__eq__
+    if plain and text.count(":") >= 5:
+        return _segment_matcher(text)
     return _arn_regex(parts).fullmatch  # type: ignore[return-value]
+
+
+@lru_cache(maxsize=4096)
+def _segment_glob(segment: str) -> Callable[[str], bool]:
+    return Glob(segment).matches
+
+
+def _segment_matcher(text: str) -> Callable[[str], bool]:
+    """The same test as :func:`_arn_regex`, segment by segment with shared globs instead of a regex."""
+    segments = text.split(":", 5)
+    product = _product_end(text)
+    literal_prefix = segments[5][:product]
+    tests = tuple(_segment_glob(seg) for seg in segments[:5])
+    rest = _segment_glob(segments[5][product:])
+
+    def test(arn: str) -> bool:
+        values = arn.split(":", 5)
+        if len(values) != 6:
+            return False
+        for check, value in zip(tests, values, strict=False):
+            if not check(value):
+                return False
+        resource = values[5]
+        return resource.startswith(literal_prefix) and rest(resource[len(literal_prefix) :])
+
+    return test
 
 
 class _ResourcePattern:

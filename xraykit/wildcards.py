@@ -111,7 +111,7 @@ class Glob:
         pattern: the pattern as given (for :meth:`from_parts`, the parts joined, for display).
         ignore_case: whether case is ignored.
         kind: how it matches: ``"any"`` (``*``), ``"equal"``, ``"prefix"``, ``"suffix"``,
-            ``"contains"`` or ``"regex"``.
+            ``"contains"``, ``"pieces"`` (literals joined by stars) or ``"regex"`` (with ``?``).
         matches: ``matches(value) -> bool``, whole-string match (an attribute set to the fastest
             test for the pattern's shape, so calling it costs one Python call).
     """
@@ -185,8 +185,38 @@ def _compile(tokens: tuple[_Token, ...]) -> tuple[str, Callable[[str], bool]]:
     if shape == (_STAR, "lit", _STAR):
         middle = lits[0]
         return "contains", lambda value: middle in value
+    if _ONE not in tokens:
+        return "pieces", _pieces_test(tokens)
     fullmatch = re.compile(_regex_source(tokens)).match
     return "regex", lambda value: fullmatch(value) is not None
+
+
+def _pieces_test(tokens: tuple[_Token, ...]) -> Callable[[str], bool]:
+    """A whole-string test for literals joined by ``*`` (no ``?``), without compiling a regex.
+
+    The first literal must start the value (unless the pattern starts with ``*``), the last must end
+    it (unless it ends with ``*``), and the others must appear in order in between; taking each at
+    its earliest place is enough, since a ``*`` absorbs whatever lies between.
+    """
+    pieces = [t[1] for t in tokens if not isinstance(t, str)]
+    head = pieces.pop(0) if tokens[0] != _STAR else ""
+    tail = pieces.pop() if tokens[-1] != _STAR and pieces else ""
+    middle = tuple(pieces)
+
+    def test(value: str) -> bool:
+        if not value.startswith(head) or not value.endswith(tail):
+            return False
+        pos, end = len(head), len(value) - len(tail)
+        if end < pos:
+            return False
+        for piece in middle:
+            found = value.find(piece, pos, end)
+            if found < 0:
+                return False
+            pos = found + len(piece)
+        return True
+
+    return test
 
 
 # ------------------------------------------------------------------------------------------
