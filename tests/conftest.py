@@ -1,4 +1,7 @@
-"""Fixtures for the real-browser notebook tests (tests/test_browser.py); nothing here runs for other tests.
+"""Shared test settings, and the fixtures for the real-browser notebook tests (tests/test_browser.py).
+
+Hypothesis: no per-example deadline (a loaded machine, or the first example that loads the catalog,
+must not fail a property), and under CI=true a fixed example sequence, so a CI run can be repeated.
 
 jupyter_lab:  JupyterLab on 127.0.0.1 with fresh Jupyter dirs; stopped (with its kernels) after the session.
 browser_page: a Playwright page in Debian's Chromium (/usr/bin/chromium), a fresh context for every test.
@@ -23,6 +26,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, settings
+
+settings.register_profile(
+    "xraykit",
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+    derandomize=bool(os.environ.get("CI")),
+)
+settings.load_profile("xraykit")
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
