@@ -9,14 +9,26 @@ from xraykit.result import Decision
 
 SECURE_ONLY = {
     "Version": "2012-10-17",
-    "Statement": [{"Effect": "Allow", "Action": "xray:GetGroups", "Resource": "*",
-                   "Condition": {"Bool": {"aws:SecureTransport": "true"}}}],
+    "Statement": [
+        {
+            "Effect": "Allow",
+            "Action": "xray:GetGroups",
+            "Resource": "*",
+            "Condition": {"Bool": {"aws:SecureTransport": "true"}},
+        }
+    ],
 }
 GROUP = "arn:aws:xray:us-east-1:123456789012:group/prod/ABC"
 TEAM_ONLY = {
     "Version": "2012-10-17",
-    "Statement": [{"Effect": "Allow", "Action": "xray:TagResource", "Resource": "*",
-                   "Condition": {"ForAllValues:StringEquals": {"aws:TagKeys": ["team"]}}}],
+    "Statement": [
+        {
+            "Effect": "Allow",
+            "Action": "xray:TagResource",
+            "Resource": "*",
+            "Condition": {"ForAllValues:StringEquals": {"aws:TagKeys": ["team"]}},
+        }
+    ],
 }
 
 
@@ -56,11 +68,20 @@ def test_a_repeated_request_gets_the_same_decision_as_the_first_time():
 def test_a_list_and_a_string_of_the_same_text_are_two_requests():
     policy = {
         "Version": "2012-10-17",
-        "Statement": [{"Effect": "Allow", "Action": "xray:TagResource", "Resource": "*",
-                       "Condition": {"StringEquals": {"aws:RequestTag/team": "core"}}}],
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Action": "xray:TagResource",
+                "Resource": "*",
+                "Condition": {"StringEquals": {"aws:RequestTag/team": "core"}},
+            }
+        ],
     }
     policies = PolicySet(identity_policies=[policy])
-    assert policies.decide("xray:TagResource", GROUP, context={"aws:RequestTag/team": "core"}) is Decision.ALLOWED
+    assert (
+        policies.decide("xray:TagResource", GROUP, context={"aws:RequestTag/team": "core"})
+        is Decision.ALLOWED
+    )
     with pytest.raises(ValueError, match="single-valued"):
         policies.decide("xray:TagResource", GROUP, context={"aws:RequestTag/team": ["core", "web"]})
 

@@ -537,3 +537,16 @@ def test_credentials_editor_example_switch_and_bad_env():
 
 def test_parse_env_skips_comments():
     assert parse_env("# a comment\nAWS_PROFILE = dev\n\n") == {"AWS_PROFILE": "dev"}
+
+
+def test_arn_dissector_rows_verdict_and_decision_agree_on_a_wildcard_in_the_type_prefix():
+    # `gr*p/` names the resource type, where IAM does not expand wildcards: no row, no verdict and
+    # no decision may say the pattern covers a group
+    from xraykit.widgets.explore import dissect
+
+    result = dissect(
+        "xray:GetGroup", "arn:aws:xray:*:*:gr*p/prod/*", "arn:aws:xray:us-east-1:123456789012:group/prod/ABC"
+    )
+    assert result.segments[-1][3] is False
+    assert result.matched is False
+    assert result.evaluation.decision.value == "ImplicitlyDenied"

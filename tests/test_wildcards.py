@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from xraykit.variables import Literal
-from xraykit.wildcards import ArnPattern, Glob, glob_to_regex, has_wildcards, match_arn
+from xraykit.wildcards import ArnPattern, Glob, glob_to_regex, has_wildcards, match_arn, match_resource
 
 
 def naive_match(pattern: str, value: str) -> bool:
@@ -307,3 +307,65 @@ def test_arn_matching_is_glob_matching_per_segment(pattern: list[str], value: li
     if text == "*":
         return
     assert match_arn(text, ":".join(value)) is expected
+
+
+# ------------------------------------------------------------------------------------------
+# Resource elements: the resource-type prefix is literal, short patterns expand
+
+
+@pytest.mark.parametrize(
+    ("pattern", "arn", "expected"),
+    [
+        pytest.param(
+            "arn:aws:xray:*:*:group/*",
+            "arn:aws:xray:us-east-1:123456789012:group/prod/ABC",
+            True,
+            id="a wildcard after the type prefix matches",
+        ),
+        pytest.param(
+            "arn:aws:xray:*:*:gr*p/prod/*",
+            "arn:aws:xray:us-east-1:123456789012:group/prod/ABC",
+            False,
+            id="a wildcard inside the type prefix is literal",
+        ),
+        pytest.param(
+            "arn:aws:xray:*:*:gr*p/prod/*",
+            "arn:aws:xray:us-east-1:123456789012:gr*p/prod/ABC",
+            True,
+            id="a literal star in the type prefix matches only a star",
+        ),
+        pytest.param(
+            "arn:aws:secretsmanager:*:*:se?ret:db-*",
+            "arn:aws:secretsmanager:us-east-1:123456789012:secret:db-1",
+            False,
+            id="a question mark before the first colon of the resource is literal",
+        ),
+        pytest.param(
+            "arn:aws:xray:*:*:*",
+            "arn:aws:xray:us-east-1:123456789012:group/prod/ABC",
+            True,
+            id="a resource segment of only a star has no type prefix",
+        ),
+        pytest.param(
+            "arn:aws:s3:::b*/key", "arn:aws:s3:::bucket/key", True, id="S3 bucket names have no type prefix"
+        ),
+        pytest.param(
+            "arn:aws:xray",
+            "arn:aws:xray:us-east-1:123456789012:group/prod/ABC",
+            True,
+            id="a short pattern's missing segments count as stars",
+        ),
+        pytest.param(
+            "*", "arn:aws:xray:us-east-1:123456789012:group/prod/ABC", True, id="a star alone matches all"
+        ),
+    ],
+)
+def test_a_resource_pattern_matches_as_iam_matches_resource_elements(
+    pattern: str, arn: str, expected: bool
+) -> None:
+    assert match_resource(pattern, arn) is expected
+
+
+def test_arnlike_keeps_wildcards_in_the_type_prefix() -> None:
+    # ArnLike compares segment by segment without the Resource element's type-prefix rule
+    assert match_arn("arn:aws:xray:*:*:gr*p/prod/*", "arn:aws:xray:us-east-1:123456789012:group/prod/ABC")

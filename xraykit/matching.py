@@ -29,7 +29,7 @@ from xraykit import conditions as _conditions
 from xraykit import variables
 from xraykit.policy import Principal, Statement
 from xraykit.result import Check, ConditionCheck, Reason, StatementTrace
-from xraykit.wildcards import Glob
+from xraykit.wildcards import ArnPattern, Glob
 
 __all__ = ["CompiledStatement", "PrincipalMatch", "RequestView", "classify_principal", "compile_statement"]
 
@@ -171,89 +171,14 @@ def match_principal(element: Principal, request: RequestView) -> tuple[Principal
 # ------------------------------------------------------------------------------------------
 # resources
 
-_SEGMENT = {"*": "[^:]*", "?": "[^:]"}
-_TAIL = {"*": ".*", "?": "."}
-
-
-def _product_end(text: str) -> int:
-    """Where the resource-type prefix of an ARN's resource part ends (0 when it has none).
-
-    IAM does not expand wildcards in the part that names the resource type ("You can't use a
-    wildcard in the portion of the ARN that identifies the resource type", IAM identifiers):
-    in ``group/prod/*`` the ``group/`` is literal, and so is ``se?ret:`` in a Secrets Manager
-    ARN. S3 bucket and object ARNs have no such prefix.
-    """
-    segments = text.split(":", 5)
-    if len(segments) < 6:
-        return 0
-    resource = segments[5]
-    if segments[2] == "s3" and not segments[3] and not segments[4]:
-        return 0
-    cuts = [i for i in (resource.find("/"), resource.find(":")) if i >= 0]
-    return min(cuts) + 1 if cuts else 0
-
-
-def _arn_regex(parts: tuple[str | variables.Literal, ...]) -> re.Pattern[str]:
-    """A regex for an ARN pattern: wildcards stay inside a segment, except in the resource part."""
-    chars: list[tuple[str, bool]] = []  # (character, is literal)
-    for part in parts:
-        literal = isinstance(part, variables.Literal)
-        chars += [(ch, literal) for ch in part]
-    text = "".join(ch for ch, _ in chars)
-    head = text.split(":", 5)
-    resource_start = len(text) - len(head[5]) if len(head) == 6 else len(text)
-    product_end = resource_start + _product_end(text)
-    out: list[str] = []
-    colons = 0
-    for i, (ch, literal) in enumerate(chars):
-        table = _SEGMENT if i < resource_start else _TAIL
-        if not literal and ch in table and not (resource_start <= i < product_end):
-            out.append(table[ch])
-        else:
-            out.append(re.escape(ch))
-            if ch == ":" and i < resource_start:
-                colons += 1
-    while colons < 5:  # a short ARN pattern: the missing segments are wildcards
-        out.append(":[^:]*" if colons < 4 else ":.*")
-        colons += 1
-    return re.compile("".join(out), re.DOTALL)
-
 
 @lru_cache(maxsize=8192)
 def _compiled_arn(parts: tuple[str | variables.Literal, ...]) -> Callable[[str], bool]:
+    """The test for one Resource entry (its variables already resolved into literal parts)."""
     text = "".join(parts)
-    plain = not any(isinstance(p, variables.Literal) for p in parts)
-    if plain and "*" not in text and "?" not in text:
+    if "*" not in text and "?" not in text and not any(isinstance(p, variables.Literal) for p in parts):
         return text.__eq__
-    if plain and text.count(":") >= 5:
-        return _segment_matcher(text)
-    return _arn_regex(parts).fullmatch  # type: ignore[return-value]
-
-
-@lru_cache(maxsize=4096)
-def _segment_glob(segment: str) -> Callable[[str], bool]:
-    return Glob(segment).matches
-
-
-def _segment_matcher(text: str) -> Callable[[str], bool]:
-    """The same test as :func:`_arn_regex`, segment by segment with shared globs instead of a regex."""
-    segments = text.split(":", 5)
-    product = _product_end(text)
-    literal_prefix = segments[5][:product]
-    tests = tuple(_segment_glob(seg) for seg in segments[:5])
-    rest = _segment_glob(segments[5][product:])
-
-    def test(arn: str) -> bool:
-        values = arn.split(":", 5)
-        if len(values) != 6:
-            return False
-        for check, value in zip(tests, values, strict=False):
-            if not check(value):
-                return False
-        resource = values[5]
-        return resource.startswith(literal_prefix) and rest(resource[len(literal_prefix) :])
-
-    return test
+    return ArnPattern.from_parts(parts, expand_short=True, literal_type=True).matches
 
 
 class _ResourcePattern:

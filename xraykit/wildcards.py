@@ -24,7 +24,15 @@ from functools import lru_cache
 
 from xraykit.variables import Literal
 
-__all__ = ["ArnPattern", "Glob", "glob_to_regex", "has_wildcards", "match_arn"]
+__all__ = [
+    "ArnPattern",
+    "Glob",
+    "glob_to_regex",
+    "has_wildcards",
+    "match_arn",
+    "match_resource",
+    "resource_type_prefix_end",
+]
 
 _STAR = "*"
 _ONE = "?"
@@ -240,14 +248,44 @@ def _split_parts(parts: Sequence[str | Literal]) -> list[list[str | Literal]]:
     return segments
 
 
+def resource_type_prefix_end(service: str, region: str, account: str, resource: str) -> int:
+    """Where the resource-type prefix of an ARN's resource segment ends (0 when it has none).
+
+    IAM does not expand wildcards in the part of an ARN that names the resource type ("You can't
+    use a wildcard in the portion of the ARN that identifies the resource type", IAM identifiers):
+    in ``group/prod/*`` the ``group/`` is literal, and so is ``se?ret:`` in a Secrets Manager ARN.
+    The prefix runs to the first ``/`` or ``:``; S3 bucket and object ARNs have none.
+    """
+    if service == "s3" and not region and not account:
+        return 0
+    cuts = [i for i in (resource.find("/"), resource.find(":")) if i >= 0]
+    return min(cuts) + 1 if cuts else 0
+
+
+def _literal_prefix(parts: Sequence[str | Literal], length: int) -> list[str | Literal]:
+    """The parts with their first ``length`` characters turned into literal text."""
+    out: list[str | Literal] = []
+    for part in parts:
+        if length <= 0 or isinstance(part, Literal):
+            length -= len(part)
+            out.append(part)
+            continue
+        out += [Literal(part[:length]), part[length:]]
+        length -= len(part)
+    return [p for p in out if p]
+
+
 class ArnPattern:
-    """An ARN pattern matched segment by segment (``ArnLike``, and ``Resource`` in this kit).
+    """An ARN pattern matched segment by segment (``ArnLike``, and ``Resource`` elements).
 
     Both the pattern and the value are split at their first five colons into partition, service,
     region, account and resource (the resource keeps any further colons). Each segment of the
     pattern must match the same segment of the value, so a ``*`` in the region cannot reach into
     the account; in the resource segment ``*`` spans colons like anywhere else. Matching is case
     sensitive. The pattern ``*`` alone matches every value.
+
+    With ``literal_type=True`` (how IAM matches a ``Resource`` element) the resource-type prefix
+    of the resource segment is literal: see :func:`resource_type_prefix_end`.
 
     A pattern with fewer than six segments is *short*: with ``expand_short=False`` (the default,
     and what ``ArnLike`` does in the independent evaluator) it matches nothing; with
@@ -268,26 +306,31 @@ class ArnPattern:
     valid: bool
     matches: Callable[[str], bool]
 
-    def __init__(self, pattern: str, *, expand_short: bool = False) -> None:
-        self._setup(pattern, (pattern,), expand_short)
+    def __init__(self, pattern: str, *, expand_short: bool = False, literal_type: bool = False) -> None:
+        self._setup(pattern, (pattern,), expand_short, literal_type)
 
     @classmethod
-    def from_parts(cls, parts: Sequence[str | Literal], *, expand_short: bool = False) -> ArnPattern:
+    def from_parts(
+        cls, parts: Sequence[str | Literal], *, expand_short: bool = False, literal_type: bool = False
+    ) -> ArnPattern:
         """A pattern from template parts (see :meth:`Glob.from_parts`).
 
         Args:
             parts: plain parts are wildcard text and may hold segment colons; literal parts never
                 split a segment.
             expand_short: treat missing trailing segments as ``*``.
+            literal_type: match the resource-type prefix literally (``Resource`` elements).
 
         Returns:
             The compiled pattern.
         """
         arn = cls.__new__(cls)
-        arn._setup("".join(parts), parts, expand_short)
+        arn._setup("".join(parts), parts, expand_short, literal_type)
         return arn
 
-    def _setup(self, pattern: str, parts: Sequence[str | Literal], expand_short: bool) -> None:
+    def _setup(
+        self, pattern: str, parts: Sequence[str | Literal], expand_short: bool, literal_type: bool = False
+    ) -> None:
         self.pattern = pattern
         self.valid = True
         if pattern == "*" and not any(isinstance(p, Literal) for p in parts):
@@ -302,6 +345,10 @@ class ArnPattern:
             self._segments = ()
             self.matches = _never
             return
+        if literal_type:
+            texts = ["".join(seg) for seg in segments]
+            end = resource_type_prefix_end(texts[2], texts[3], texts[4], texts[5])
+            segments[5] = _literal_prefix(segments[5], end)
         globs = tuple(Glob.from_parts(seg) for seg in segments)
         self._segments = globs
         tests = tuple(g.matches for g in globs)
@@ -323,8 +370,8 @@ def _never(value: str) -> bool:
 
 
 @lru_cache(maxsize=4096)
-def _arn_pattern(pattern: str, expand_short: bool) -> ArnPattern:
-    return ArnPattern(pattern, expand_short=expand_short)
+def _arn_pattern(pattern: str, expand_short: bool, literal_type: bool = False) -> ArnPattern:
+    return ArnPattern(pattern, expand_short=expand_short, literal_type=literal_type)
 
 
 def match_arn(pattern: str, arn: str, *, expand_short: bool = False) -> bool:
@@ -342,3 +389,19 @@ def match_arn(pattern: str, arn: str, *, expand_short: bool = False) -> bool:
         True when every segment matches.
     """
     return _arn_pattern(pattern, expand_short).matches(arn)
+
+
+def match_resource(pattern: str, arn: str) -> bool:
+    """Whether ``arn`` matches ``pattern`` the way IAM matches a ``Resource`` element.
+
+    Like :func:`match_arn`, and also: a short pattern's missing segments count as ``*``, and the
+    resource-type prefix (``group/``) is literal. ``*`` matches everything. Cached.
+
+    Args:
+        pattern: a Resource entry (no policy variables: resolve those first).
+        arn: the request's resource ARN.
+
+    Returns:
+        True when the pattern covers the ARN.
+    """
+    return _arn_pattern(pattern, True, True).matches(arn)

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from xraykit import catalog, variables
-from xraykit.wildcards import Glob, match_arn
+from xraykit.wildcards import Glob, match_resource
 
 __all__ = ["ACCOUNT", "REGION", "VARIABLE_VALUE", "is_key", "key_policy_for", "resources_for", "witness"]
 
@@ -110,7 +110,7 @@ def _instances(
         if found is None:
             continue
         arn = ":".join([*head, found])
-        if arn not in out and catalog.arn_fits_action(action, arn) and match_arn(resolved, arn):
+        if arn not in out and catalog.arn_fits_action(action, arn) and match_resource(resolved, arn):
             out.append(arn)
     return out
 

@@ -15,7 +15,7 @@ from xraykit.engine import PolicySet
 from xraykit.least_privilege.task import EXAMPLE_KEY_ARN, Task, TaskRequest, task
 from xraykit.policy import parse_policy
 from xraykit.result import Decision
-from xraykit.wildcards import match_arn
+from xraykit.wildcards import match_resource
 
 __all__ = [
     "LeastPrivilege",
@@ -206,7 +206,7 @@ def _in_task(row: tuple[str, str, Mapping[str, Any]], statements: Sequence[dict[
         scopes = statement["Resource"] if isinstance(statement["Resource"], list) else [statement["Resource"]]
         if action not in actions:
             continue
-        if not (resource == "*" or any(s == "*" or match_arn(s, resource) for s in scopes)):
+        if not (resource == "*" or any(match_resource(s, resource) for s in scopes)):
             continue
         if all(
             _holds(op, key, want, lowered)
