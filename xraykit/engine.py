@@ -464,7 +464,7 @@ class PolicySet:
                     found, trace = statement.trace(view)
                     traces.append(trace)
                 else:
-                    found = statement.applies(view)
+                    found = statement.applies_after_action(view)  # `relevant` fits the action
                 if found is PrincipalMatch.NONE:
                     continue
                 if statement.deny:

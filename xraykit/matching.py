@@ -1,7 +1,9 @@
 """Compiled matchers: does a statement's Action, Resource, Principal and Condition fit a request?
 
-A :class:`CompiledStatement` is built once per statement and answers two ways: :meth:`applies`
-(a bool, fast: the path for verdict matrices and bulk decisions) and :meth:`trace` (a
+A :class:`CompiledStatement` is built once per statement and answers two ways:
+:meth:`~CompiledStatement.applies_after_action` (how it applies, no record: the engine's plans have
+already picked the statements whose Action fits; the path for matrices and bulk decisions) and
+:meth:`~CompiledStatement.trace` (a
 :class:`~xraykit.result.StatementTrace` that says why, element by element). Both give the same
 answer; a test holds them to it.
 
@@ -31,7 +33,7 @@ from xraykit.policy import Principal, Statement
 from xraykit.result import Check, ConditionCheck, Reason, StatementTrace
 from xraykit.wildcards import ArnPattern, Glob
 
-__all__ = ["CompiledStatement", "PrincipalMatch", "RequestView", "classify_principal", "compile_statement"]
+__all__ = ["CompiledStatement", "PrincipalMatch", "RequestView", "classify_principal"]
 
 Context = Mapping[str, "str | tuple[str, ...]"]
 
@@ -298,10 +300,6 @@ class CompiledStatement:
         """The pattern in the element that matches the action, or None."""
         return self.actions.find(action_lower)
 
-    def action_applies(self, action_lower: str) -> bool:
-        """True when the Action/NotAction element lets the statement apply to this action."""
-        return (self.action_pattern(action_lower) is None) is self.not_action
-
     # -- resource --------------------------------------------------------------------------
     def _resource_applies(self, request: RequestView) -> tuple[bool, Check]:
         if self.resources is None:  # a resource-based policy statement without Resource
@@ -431,7 +429,7 @@ class CompiledStatement:
         return self.not_resource and not unresolved
 
     def applies_after_action(self, request: RequestView) -> PrincipalMatch:
-        """Like :meth:`applies` for a request whose action is already known to fit the statement."""
+        """How the statement applies (NONE: not at all) to a request whose action already fits it."""
         if not self._resource_ok(request):
             return PrincipalMatch.NONE
         found = PrincipalMatch.EXACT if self.principal is None else self.principal_match(request)[0]
@@ -442,14 +440,12 @@ class CompiledStatement:
         return found
 
     # -- whole statement -------------------------------------------------------------------
-    def applies(self, request: RequestView) -> PrincipalMatch:
-        """How the statement applies: NONE when it does not (fast path, no trace)."""
-        if not self.action_applies(request.action_lower):
-            return PrincipalMatch.NONE
-        return self.applies_after_action(request)
-
     def trace(self, request: RequestView) -> tuple[PrincipalMatch, StatementTrace]:
-        """The same answer as :meth:`applies`, with every check recorded."""
+        """The whole statement, Action included, with every check recorded.
+
+        Agrees with :meth:`applies_after_action` wherever the action fits (a property test of the
+        engine holds ``decide`` and ``evaluate`` to the same decisions).
+        """
         checks: list[Check] = []
         pattern = self.action_pattern(request.action_lower)
         if self.not_action:
@@ -486,8 +482,3 @@ class CompiledStatement:
             self.index, self.sid, self.statement.effect, applies, tuple(checks), condition_checks
         )
         return (found if applies else PrincipalMatch.NONE), trace
-
-
-def compile_statement(statement: Statement, index: int, use_variables: bool) -> CompiledStatement:
-    """Compile one statement (see :class:`CompiledStatement`)."""
-    return CompiledStatement(statement, index, use_variables)

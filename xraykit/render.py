@@ -15,7 +15,6 @@ from xraykit.result import (
     Decision,
     Evaluation,
     PolicyTrace,
-    Reason,
     StatementTrace,
     reason_text,
 )
@@ -242,8 +241,3 @@ def evaluation_html(evaluation: Evaluation) -> str:
         out.append("</ul></details>")
     out.append("</div>")
     return "\n".join(out)
-
-
-def reason_sentence(reason: Reason, **values: Any) -> str:
-    """A reason's sentence (re-exported for renderers of other records)."""
-    return reason_text(reason, **values)
