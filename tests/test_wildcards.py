@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from xraykit.variables import Literal
@@ -78,7 +78,7 @@ def test_glob_matches(pattern: str, value: str, expected: bool) -> None:
         pytest.param("xray:Get*", "prefix", id="a trailing star compares by prefix"),
         pytest.param("*Traces", "suffix", id="a leading star compares by suffix"),
         pytest.param("*Trace*", "contains", id="stars on both sides look for a substring"),
-        pytest.param("a?c", "regex", id="a question mark needs the regex engine"),
+        pytest.param("a?c", "segments", id="a question mark: fixed-length segments, no regex either"),
         pytest.param("a*b*c", "pieces", id="literals between several stars are found in order, no regex"),
     ],
 )
@@ -153,6 +153,13 @@ def test_glob_agrees_with_the_naive_matcher(pattern: str, value: str) -> None:
     expected = naive_match(pattern, value)
     assert Glob(pattern).matches(value) is expected
     assert (re.match(glob_to_regex(pattern), value) is not None) is expected
+
+
+@settings(max_examples=3000)
+@given(st.text(st.sampled_from("ab?*"), max_size=10), st.text(st.sampled_from("ab"), max_size=12))
+def test_question_marks_between_stars_agree_with_the_naive_matcher(pattern: str, value: str) -> None:
+    # dense in `?` runs between stars, where the segments matcher must not overlap its head and tail
+    assert Glob(pattern).matches(value) is naive_match(pattern, value)
 
 
 @given(st.text(_ALPHABET, max_size=8), st.text(st.sampled_from("abAB*?"), max_size=8))

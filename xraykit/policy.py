@@ -742,18 +742,23 @@ def _fast_strings(value: Any) -> tuple[str, ...] | None:
     return None
 
 
-def _fast_principal(value: Any, rcp: bool) -> Principal | None:
+_NO_PRINCIPALS: dict[str, Any] = {
+    "wildcard": False,
+    "aws": (),
+    "service": (),
+    "federated": (),
+    "canonical_user": (),
+}
+_WILDCARD_PRINCIPAL: dict[str, Any] = {**_NO_PRINCIPALS, "wildcard": True}
+
+
+def _fast_principal(value: Any, rcp: bool) -> dict[str, Any] | None:
+    """The fields of a :class:`Principal` (never to be mutated), or None when it needs the full check."""
     if value == "*" or value == {"AWS": "*"}:
-        return _build(Principal, wildcard=True, aws=(), service=(), federated=(), canonical_user=())
+        return _WILDCARD_PRINCIPAL
     if rcp or type(value) is not dict or not value:
         return None
-    fields: dict[str, Any] = {
-        "wildcard": False,
-        "aws": (),
-        "service": (),
-        "federated": (),
-        "canonical_user": (),
-    }
+    fields = dict(_NO_PRINCIPALS)
     for key, raw in value.items():
         field = _PRINCIPAL_FIELDS.get(key)
         names = _fast_strings(raw)
@@ -764,7 +769,7 @@ def _fast_principal(value: Any, rcp: bool) -> Principal | None:
         ):
             return None
         fields[field] = names
-    return _build(Principal, **fields)
+    return fields
 
 
 def _fast_condition(value: Any) -> tuple[tuple[str, tuple[tuple[str, tuple[str, ...]], ...]], ...] | None:
@@ -790,7 +795,35 @@ def _fast_condition(value: Any) -> tuple[tuple[str, tuple[tuple[str, tuple[str, 
     return tuple(out)
 
 
-def _fast_statement(raw: Any, kind: PolicyKind, sids: set[str]) -> Statement | None:
+StatementFields = tuple[
+    str | None,  # Sid
+    str,  # Effect
+    dict[str, Any] | None,  # Principal, as the fields of a Principal
+    dict[str, Any] | None,  # NotPrincipal, likewise
+    tuple[str, ...],  # the patterns of Action or NotAction
+    bool,  # True for NotAction
+    tuple[str, ...] | None,  # the patterns of Resource or NotResource (None: neither)
+    bool,  # True for NotResource
+    tuple[tuple[str, tuple[tuple[str, tuple[str, ...]], ...]], ...],  # Condition, normalized
+]
+"""One valid statement of the everyday shape, as plain values (what :func:`fast_statement` gives)."""
+
+
+def fast_statement(raw: Any, kind: PolicyKind, sids: set[str]) -> StatementFields | None:
+    """Check one statement of the everyday shape in a single pass; None when it needs the full check.
+
+    What it accepts, :func:`check_policy` accepts too, and :class:`Statement` holds the same values
+    (``tests/test_policy_fastpath.py``). Used by :func:`parse_policy` and by the one-request
+    evaluator (:mod:`xraykit.direct`), which needs the values and not the model.
+
+    Args:
+        raw: the statement as parsed from JSON.
+        kind: the kind of policy it belongs to.
+        sids: the Sids seen so far in the policy (this statement's is added).
+
+    Returns:
+        The statement's fields (see :data:`StatementFields`), or None.
+    """
     if type(raw) is not dict or not _STATEMENT_KEY_SET.issuperset(raw):
         return None
     sid = raw.get("Sid")
@@ -855,16 +888,34 @@ def _fast_statement(raw: Any, kind: PolicyKind, sids: set[str]) -> Statement | N
         if found is None:
             return None
         condition = found
+    return (
+        sid,
+        effect,
+        principal,
+        not_principal,
+        actions,
+        "Action" not in raw,
+        resources,
+        resources is not None and not has_resource,
+        condition,
+    )
+
+
+def _fast_statement(raw: Any, kind: PolicyKind, sids: set[str]) -> Statement | None:
+    fields = fast_statement(raw, kind, sids)
+    if fields is None:
+        return None
+    sid, effect, principal, not_principal, actions, not_action, resources, not_resource, condition = fields
     return _build(
         Statement,
         sid=sid,
         effect=effect,
-        principal=principal,
-        not_principal=not_principal,
-        action=actions if "Action" in raw else None,
-        not_action=None if "Action" in raw else actions,
-        resource=resources if has_resource else None,
-        not_resource=None if has_resource else resources,
+        principal=None if principal is None else _build(Principal, **principal),
+        not_principal=None if not_principal is None else _build(Principal, **not_principal),
+        action=None if not_action else actions,
+        not_action=actions if not_action else None,
+        resource=None if not_resource else resources,
+        not_resource=resources if not_resource else None,
         condition=condition,
     )
 

@@ -74,36 +74,67 @@ def case_context(case: Mapping[str, Any]) -> dict[str, Any]:
 
 def decide_case(case: Any) -> dict[str, Any]:
     """Answer one case (see the module docstring); never raises for bad input."""
-    from xraykit.engine import PolicySet
+    from xraykit.direct import decide_documents
 
     case_id = case.get("id") if isinstance(case, Mapping) else None
     try:
         if not isinstance(case, Mapping):
             raise XrayKitError(Issue("", "a case must be a JSON object"))
-        unknown = sorted(set(case) - _CASE_KEYS)
-        if unknown:
+        if not _CASE_KEYS.issuperset(case):
+            unknown = sorted(set(case) - _CASE_KEYS)
             raise XrayKitError(Issue(unknown[0], f"unknown case field `{unknown[0]}`"))
         for field in ("action", "principal"):
             if not isinstance(case.get(field), str):
                 raise XrayKitError(Issue(field, f"the case needs `{field}` as a string"))
-        policies = PolicySet(
-            identity_policies=case.get("identity_policies") or (),
-            permission_boundaries=case.get("permission_boundaries") or None,
-            scps=case.get("scps") or None,
-            rcps=case.get("rcps") or None,
+        try:
+            context = case_context(case)
+        except XrayKitError:
+            _policies(case)  # the policies' issues come first, as on the full path
+            raise
+        answer = decide_documents(
+            action=case["action"],
+            resource=case.get("resource") or "*",
+            principal=case["principal"],
+            context=context,
+            resource_account=case.get("resource_account"),
+            identity_policies=case.get("identity_policies"),
+            permission_boundaries=case.get("permission_boundaries"),
+            scps=case.get("scps"),
+            rcps=case.get("rcps"),
             session_policy=case.get("session_policy"),
             resource_policy=case.get("resource_policy"),
         )
-        decision = policies.decide(
-            case["action"],
-            case.get("resource") or "*",
-            principal=case["principal"],
-            context=case_context(case),
-            resource_account=case.get("resource_account"),
-        )
+        if answer is not None:
+            return {"id": case_id, "decision": answer[0].value}
+        decision = _full_path(case, context)
     except XrayKitError as error:
         return {"id": case_id, "decision": "Error", "issues": [i.to_dict() for i in error.issues]}
     return {"id": case_id, "decision": decision.value}
+
+
+def _policies(case: Mapping[str, Any]) -> Any:
+    """The case's policies compiled by the engine (raises with every issue of every policy)."""
+    from xraykit.engine import PolicySet
+
+    return PolicySet(
+        identity_policies=case.get("identity_policies") or (),
+        permission_boundaries=case.get("permission_boundaries") or None,
+        scps=case.get("scps") or None,
+        rcps=case.get("rcps") or None,
+        session_policy=case.get("session_policy"),
+        resource_policy=case.get("resource_policy"),
+    )
+
+
+def _full_path(case: Mapping[str, Any], context: dict[str, Any]) -> Any:
+    """The engine's full path: every policy checked (issues worded and located), then decided."""
+    return _policies(case).decide(
+        case["action"],
+        case.get("resource") or "*",
+        principal=case["principal"],
+        context=context,
+        resource_account=case.get("resource_account"),
+    )
 
 
 def run_stream(stdin: IO[str], stdout: IO[str]) -> int:

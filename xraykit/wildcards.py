@@ -6,8 +6,8 @@ character, ``.``, ``+``, ``(``, ``[`` and ``\\`` included, means itself, and a p
 whole value, not a part of it.
 
 :class:`Glob` compiles a pattern once and matches it many times: the simulator calls it for every
-action, resource and ``StringLike`` value of every statement, so the common shapes (no wildcard,
-``prefix*``, ``*``) never touch the regex engine.
+action, resource and ``StringLike`` value of every statement, so no shape touches the regex engine
+(:func:`glob_to_regex` gives the equivalent regular expression, for display and for tests).
 
 ARNs are matched segment by segment (:func:`match_arn`, :class:`ArnPattern`): a wildcard in the
 region cannot swallow the account, but one in the resource part may span colons.
@@ -52,31 +52,30 @@ def has_wildcards(text: str) -> bool:
     return "*" in text or "?" in text
 
 
+_WILD = re.compile(r"([*?])")
+
+
 def _tokens(parts: Iterable[str]) -> tuple[_Token, ...]:
     """Tokens of the parts: plain ``str`` parts are wildcard text, :class:`Literal` parts are not."""
     out: list[_Token] = []
     chunk: list[str] = []
-
-    def flush() -> None:
-        if chunk:
-            out.append(("lit", "".join(chunk)))
-            chunk.clear()
-
     for part in parts:
-        if isinstance(part, Literal):
+        if isinstance(part, Literal) or ("*" not in part and "?" not in part):
             chunk.append(str(part))
             continue
-        for ch in part:
-            if ch == "*":
-                flush()
-                if not out or out[-1] != _STAR:  # `**` means the same as `*`
+        for piece in _WILD.split(part):
+            if piece == "*" or piece == "?":
+                if chunk:
+                    out.append(("lit", "".join(chunk)))
+                    chunk.clear()
+                if piece == "?":
+                    out.append(_ONE)
+                elif not out or out[-1] != _STAR:  # `**` means the same as `*`
                     out.append(_STAR)
-            elif ch == "?":
-                flush()
-                out.append(_ONE)
-            else:
-                chunk.append(ch)
-    flush()
+            elif piece:
+                chunk.append(piece)
+    if chunk:
+        out.append(("lit", "".join(chunk)))
     return tuple(out)
 
 
@@ -119,7 +118,7 @@ class Glob:
         pattern: the pattern as given (for :meth:`from_parts`, the parts joined, for display).
         ignore_case: whether case is ignored.
         kind: how it matches: ``"any"`` (``*``), ``"equal"``, ``"prefix"``, ``"suffix"``,
-            ``"contains"``, ``"pieces"`` (literals joined by stars) or ``"regex"`` (with ``?``).
+            ``"contains"``, ``"pieces"`` (literals joined by stars) or ``"segments"`` (with ``?``).
         matches: ``matches(value) -> bool``, whole-string match (an attribute set to the fastest
             test for the pattern's shape, so calling it costs one Python call).
     """
@@ -173,8 +172,10 @@ class Glob:
         return f"Glob({self.pattern!r}{flag})"
 
 
+@lru_cache(maxsize=8192)
 def _compile(tokens: tuple[_Token, ...]) -> tuple[str, Callable[[str], bool]]:
-    """The kind of a token sequence and its fastest whole-string test."""
+    """The kind of a token sequence and its fastest whole-string test (ARN segments such as the
+    partition, region and account recur in every pattern, so the tests are shared)."""
     shape = tuple(t if isinstance(t, str) else "lit" for t in tokens)
     lits = [t[1] for t in tokens if not isinstance(t, str)]
     if shape == ():
@@ -195,8 +196,7 @@ def _compile(tokens: tuple[_Token, ...]) -> tuple[str, Callable[[str], bool]]:
         return "contains", lambda value: middle in value
     if _ONE not in tokens:
         return "pieces", _pieces_test(tokens)
-    fullmatch = re.compile(_regex_source(tokens)).match
-    return "regex", lambda value: fullmatch(value) is not None
+    return "segments", _segments_test(tokens)
 
 
 def _pieces_test(tokens: tuple[_Token, ...]) -> Callable[[str], bool]:
@@ -222,6 +222,83 @@ def _pieces_test(tokens: tuple[_Token, ...]) -> Callable[[str], bool]:
             if found < 0:
                 return False
             pos = found + len(piece)
+        return True
+
+    return test
+
+
+# A fixed-length run of literals and ``?`` (the text between two stars): its length, and each
+# literal chunk with its offset in the run.
+_Segment = tuple[int, tuple[tuple[int, str], ...]]
+
+
+def _segment(tokens: Sequence[_Token]) -> _Segment:
+    chunks: list[tuple[int, str]] = []
+    length = 0
+    for token in tokens:
+        if token == _ONE:
+            length += 1
+        else:
+            chunks.append((length, token[1]))
+            length += len(token[1])
+    return length, tuple(chunks)
+
+
+def _segment_at(value: str, start: int, chunks: tuple[tuple[int, str], ...]) -> bool:
+    for offset, text in chunks:  # noqa: SIM110 (a loop: no generator to build on the hot path)
+        if not value.startswith(text, start + offset):
+            return False
+    return True
+
+
+def _segment_find(value: str, segment: _Segment, start: int, end: int) -> int:
+    """The first place at or after ``start`` where the segment fits before ``end``, or -1."""
+    length, chunks = segment
+    if start + length > end:
+        return -1  # (and keeps every bound below non-negative: str.find reads negatives from the end)
+    if not chunks:
+        return start
+    offset, text = chunks[0]
+    rest = chunks[1:]
+    stop = end - length + offset + len(text)  # the anchor chunk must end by here
+    found = value.find(text, start + offset, stop)
+    while found >= 0:
+        if _segment_at(value, found - offset, rest):
+            return found - offset
+        found = value.find(text, found + 1, stop)
+    return -1
+
+
+def _segments_test(tokens: tuple[_Token, ...]) -> Callable[[str], bool]:
+    """A whole-string test for a pattern with ``?`` (and maybe ``*``), without compiling a regex.
+
+    The pattern is cut at its stars into fixed-length segments of literals and ``?``. The first
+    segment must start the value (unless the pattern starts with ``*``), the last must end it
+    (unless it ends with ``*``), and the others must appear in order in between; as for
+    :func:`_pieces_test`, taking each at its earliest place is enough.
+    """
+    runs: list[list[_Token]] = [[]]
+    for token in tokens:
+        if token == _STAR:
+            runs.append([])
+        else:
+            runs[-1].append(token)
+    if len(runs) == 1:
+        length, chunks = _segment(runs[0])
+        return lambda value: len(value) == length and _segment_at(value, 0, chunks)
+    head = _segment(runs[0])
+    tail = _segment(runs[-1])
+    middle = tuple(_segment(run) for run in runs[1:-1] if run)
+
+    def test(value: str) -> bool:
+        pos, end = head[0], len(value) - tail[0]
+        if end < pos or not _segment_at(value, 0, head[1]) or not _segment_at(value, end, tail[1]):
+            return False
+        for segment in middle:
+            found = _segment_find(value, segment, pos, end)
+            if found < 0:
+                return False
+            pos = found + segment[0]
         return True
 
     return test

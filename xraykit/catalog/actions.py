@@ -200,9 +200,14 @@ def action(name: str, *, path: str = "action") -> Action:
                 path, f"`{name}` is a pattern, not one action", "use expand() to list the actions it matches"
             )
         )
-    names = [a.full_name for a in _service_actions(lower)]
-    hint = did_you_mean(f"{lower}:{rest}", names, n=1)
-    raise XrayKitError(Issue(path, f"unknown action `{name}`", hint))
+    raise XrayKitError(Issue(path, f"unknown action `{name}`", _action_hint(lower, rest)))
+
+
+@functools.lru_cache(maxsize=1024)
+def _action_hint(service: str, rest: str) -> str | None:
+    """The closest action of the service (difflib is slow, and streams repeat their typos)."""
+    names = [a.full_name for a in _service_actions(service)]
+    return did_you_mean(f"{service}:{rest}", names, n=1)
 
 
 def actions(

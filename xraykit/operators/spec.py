@@ -95,6 +95,14 @@ def _unknown(name: str, hint: str | None) -> XrayKitError:
 
 
 @lru_cache(maxsize=512)
+def _operator_hint(rest: str, prefix: str) -> str | None:
+    """The closest operator name (cached: errors are not, and difflib is slow)."""
+    candidates = [*BASE_OPERATORS, *(b + "IfExists" for b in BASE_OPERATORS if b != "Null")]
+    hint = did_you_mean(rest, candidates, n=1)
+    return hint and hint.replace("`", "`" + prefix, 1)
+
+
+@lru_cache(maxsize=512)
 def parse_operator(name: str) -> OperatorSpec:
     """Parse a condition operator name such as ``ForAllValues:StringLikeIfExists``.
 
@@ -128,9 +136,7 @@ def parse_operator(name: str) -> OperatorSpec:
     if_exists = lowered.endswith("ifexists") and lowered != "ifexists"
     base = _BY_LOWER.get(lowered[: -len("ifexists")] if if_exists else lowered)
     if base is None:
-        candidates = [*BASE_OPERATORS, *(b + "IfExists" for b in BASE_OPERATORS if b != "Null")]
-        hint = did_you_mean(rest, candidates, n=1)
-        raise _unknown(name, hint and hint.replace("`", "`" + prefix, 1))
+        raise _unknown(name, _operator_hint(rest, prefix))
     if base == "Null" and if_exists:
         raise XrayKitError(
             Issue(

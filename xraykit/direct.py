@@ -1,0 +1,375 @@
+"""One request decided straight from the policy documents, checked as they are read.
+
+:class:`~xraykit.engine.PolicySet` compiles policies once to decide many requests. A stream of
+cases (``xraykit simulate --jsonl``) is the opposite: every case brings its own policies and asks
+one question of them, so compiling is wasted work. :func:`decide_documents` reads each statement
+once, checks it with :func:`xraykit.policy.fast_statement` (the same one-pass check
+:func:`~xraykit.policy.parse_policy` uses) and, where its Action fits the request, matches
+Resource, Principal and Condition on the spot; what each layer said goes to
+:func:`xraykit.engine.decide_layers`, the one home of the decision rule.
+
+It answers only what it can answer exactly as the engine does. Anything outside the everyday shape
+(a policy that needs the full check, an invalid or unusual request, a context value to convert)
+returns ``None``, and the caller takes the engine's full path, which words every issue.
+``tests/test_direct.py`` holds the two paths to the same decision, reason and layers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import lru_cache
+from typing import Any
+
+from xraykit import catalog
+from xraykit.engine import (
+    _NO_RESOURCE_POLICY,
+    LayerOutcome,
+    _key_facts,
+    _resource_account,
+    _supported_keys,
+    decide_layers,
+)
+from xraykit.matching import (
+    PrincipalMatch,
+    RequestView,
+    _conditions_for,
+    _match_one,
+    _resource_pattern,
+    classify_principal,
+)
+from xraykit.policy import PolicyKind, fast_statement
+from xraykit.result import Decision, Layer, Reason
+from xraykit.wildcards import Glob
+
+__all__ = ["Answer", "decide_documents"]
+
+Answer = tuple[Decision, Reason, Layer | None, tuple[Layer, ...]]
+"""``(decision, reason, decided_by, blocked_by)``, as :func:`~xraykit.engine.decide_layers` says."""
+
+_NONE = PrincipalMatch.NONE
+_EXACT = PrincipalMatch.EXACT
+_POLICY_KEYS = frozenset(("Version", "Id", "Statement"))
+_VERSIONS = ("2012-10-17", "2008-10-17")
+_UNUSUAL_PRINCIPALS = ("unknown", "account")
+
+
+@lru_cache(maxsize=8192)
+def _action_glob(pattern: str) -> Any:
+    """The test of one lowercased Action pattern with wildcards (patterns recur across cases)."""
+    return Glob(pattern).matches
+
+
+def _action_fits(patterns: tuple[str, ...], action_lower: str) -> bool:
+    """Whether an Action (or NotAction) element names the action; as :class:`~xraykit.matching.ActionSet`."""
+    for pattern in patterns:
+        low = pattern.lower()
+        if low == action_lower or low == "*":
+            return True
+        if ("*" in low or "?" in low) and _action_glob(low)(action_lower):
+            return True
+    return False
+
+
+@lru_cache(maxsize=8192)
+def _resource_fits(action: catalog.Action, resource: str) -> bool:
+    """Whether the request's resource is one the action accepts (a catalog fact, so cached)."""
+    if resource == "*":
+        return True
+    if not action.resource_level or not resource:
+        return False
+    return catalog.resource_type_of(resource, action) is not None
+
+
+def _context(raw: Any, supported: frozenset[str]) -> dict[str, str | tuple[str, ...]] | None:
+    """The request context as ``engine._normalize_context`` makes it, or None where it has issues.
+
+    Keys lowercased, values as strings (``true``/``false`` for booleans, ``str()`` of numbers),
+    tuples for multivalued keys; service keys the action does not supply are left out.
+    """
+    out: dict[str, str | tuple[str, ...]] = {}
+    if not raw:
+        return out
+    if type(raw) is not dict:
+        return None
+    for key, value in raw.items():
+        if type(key) is not str or ":" not in key:
+            return None
+        lower, prefix, multivalued = _key_facts(key)
+        if not (prefix.startswith("aws:") or prefix in supported):
+            continue
+        if type(value) is str:
+            out[lower] = (value,) if multivalued else value
+            continue
+        strings: list[str] = []
+        for item in value if type(value) is list else (value,):
+            kind = type(item)
+            if kind is str:
+                strings.append(item)
+            elif kind is bool:
+                strings.append("true" if item else "false")
+            elif kind is int or kind is float:
+                strings.append(str(item))
+            else:
+                return None
+        if multivalued:
+            out[lower] = tuple(strings)
+        elif len(strings) == 1:
+            out[lower] = strings[0]
+        else:
+            return None
+    return out
+
+
+def _resource_ok(
+    patterns: tuple[str, ...] | None, negated: bool, deny: bool, variables: bool, view: RequestView
+) -> bool:
+    """The Resource or NotResource element against the request; as ``CompiledStatement._resource_ok``."""
+    if patterns is None:
+        return True
+    resource = view.resource
+    if resource == "*":
+        has_star = "*" in patterns
+        if not negated:
+            return has_star or (not view.wildcard_only and not deny)
+        return not has_star and (view.wildcard_only or not deny)
+    unresolved = False
+    for text in patterns:
+        pattern = _resource_pattern(text, variables)
+        matcher = pattern.matcher
+        if matcher is not None:
+            if matcher(resource):
+                return not negated
+            continue
+        matched, _ = pattern.test(resource, view)
+        if matched is None:
+            unresolved = True
+        elif matched:
+            return not negated
+    return negated and not unresolved
+
+
+def _principal_values(fields: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """Every principal named, as :meth:`~xraykit.policy.Principal.values` lists them."""
+    if fields["wildcard"]:
+        return [("*", "*")]
+    return [
+        *(("AWS", v) for v in fields["aws"]),
+        *(("Service", v) for v in fields["service"]),
+        *(("Federated", v) for v in fields["federated"]),
+        *(("CanonicalUser", v) for v in fields["canonical_user"]),
+    ]
+
+
+def _principal_found(
+    principal: Mapping[str, Any] | None,
+    not_principal: Mapping[str, Any] | None,
+    deny: bool,
+    view: RequestView,
+) -> PrincipalMatch:
+    """How Principal or NotPrincipal names the requester; as ``CompiledStatement.principal_match``."""
+    element = principal if principal is not None else not_principal
+    if element is None:
+        return _EXACT
+    best = _NONE
+    for kind, value in _principal_values(element):
+        found = _match_one(kind, value, view)
+        if found > best:
+            best = found
+    if principal is not None:
+        return best
+    if best is _NONE or (deny and view.has_boundary):
+        return _EXACT
+    return _NONE
+
+
+def _scan(items: Any, kind: PolicyKind, view: RequestView, outcome: LayerOutcome) -> bool:
+    """Check every policy of a layer and add what its applying statements say to ``outcome``.
+
+    Returns False (nothing decided) when some policy needs the full path.
+    """
+    if type(items) is not list:
+        return False
+    action_lower = view.action_lower
+    resource_layer = outcome.layer is Layer.RESOURCE
+    for item in items:
+        if type(item) is not dict:
+            return False
+        document = item.get("policy") if "policy" in item and "Statement" not in item else item
+        if type(document) is not dict or not _POLICY_KEYS.issuperset(document):
+            return False
+        version = document.get("Version")
+        if version not in _VERSIONS and (version is not None or "Version" in document):
+            return False
+        if kind is PolicyKind.RCP and version != "2012-10-17":
+            return False
+        policy_id = document.get("Id")
+        if policy_id is not None and type(policy_id) is not str:
+            return False
+        raw = document.get("Statement")
+        statements = [raw] if type(raw) is dict else raw
+        if type(statements) is not list:
+            return False
+        variables = version == "2012-10-17"
+        sids: set[str] = set()
+        for statement in statements:
+            fields = fast_statement(statement, kind, sids)
+            if fields is None:
+                return False
+            _, effect, principal, not_principal, actions, not_action, resources, not_resource, condition = (
+                fields
+            )
+            if _action_fits(actions, action_lower) is not_action:
+                continue  # the Action element does not name the request's action
+            deny = effect == "Deny"
+            if not _resource_ok(resources, not_resource, deny, variables, view):
+                continue
+            found = _principal_found(principal, not_principal, deny, view)
+            if found is _NONE:
+                continue
+            if condition and not _conditions_for(condition, variables).matches(view.context):
+                continue
+            if deny:
+                if found > outcome.deny:
+                    outcome.deny = found
+                continue
+            if found > outcome.allow:
+                outcome.allow = found
+            if resource_layer and found is _EXACT:
+                outcome.bypass = outcome.bypass or _bypasses(view, principal, not_principal)
+                outcome.names_session = outcome.names_session or _names_session(view, principal)
+    return True
+
+
+def _bypasses(
+    view: RequestView, principal: Mapping[str, Any] | None, not_principal: Mapping[str, Any] | None
+) -> bool:
+    """As ``engine._bypasses``: a same-account allow naming a user or session escapes a boundary."""
+    if view.principal_kind in ("user", "assumed-role", "federated-user"):
+        return True
+    if view.principal_kind == "role":
+        element = principal if principal is not None else not_principal
+        return element is not None and bool(element["wildcard"])
+    return False
+
+
+def _names_session(view: RequestView, principal: Mapping[str, Any] | None) -> bool:
+    """As ``engine._names_session``: an allow whose Principal names this very session."""
+    return (
+        view.principal_kind in ("assumed-role", "federated-user")
+        and principal is not None
+        and view.principal in principal["aws"]
+    )
+
+
+def _levels(items: Any) -> list[Any] | None:
+    """SCP/RCP levels as ``engine._levels`` reads them; None for a shape only the full path handles."""
+    if not items:
+        return []
+    if type(items) is not list:
+        return None
+    if all(type(level) is list for level in items):
+        return list(items)
+    if any(type(level) is not dict for level in items):
+        return None
+    return [items]
+
+
+def decide_documents(
+    *,
+    action: Any,
+    resource: Any,
+    principal: Any,
+    context: Mapping[str, Any] | None,
+    resource_account: Any,
+    identity_policies: Any = None,
+    permission_boundaries: Any = None,
+    scps: Any = None,
+    rcps: Any = None,
+    session_policy: Any = None,
+    resource_policy: Any = None,
+) -> Answer | None:
+    """Decide one request from the policy documents as given, or None to take the full path.
+
+    The arguments are those of :class:`~xraykit.engine.PolicySet` and
+    :meth:`~xraykit.engine.PolicySet.evaluate`, with policies as parsed JSON documents (plain, or
+    ``{"name": ..., "policy": {...}}``).
+
+    Returns:
+        ``(decision, reason, decided_by, blocked_by)``, the same as
+        :meth:`~xraykit.engine.PolicySet.evaluate` gives; or None when the policies or the request
+        need the full path (to be checked and worded, or converted).
+    """
+    if type(action) is not str or type(resource) is not str or type(principal) is not str:
+        return None
+    if resource_account is not None and type(resource_account) is not str:
+        return None
+    info = catalog.find_action(action)
+    if info is None or not _resource_fits(info, resource):
+        return None
+    kind, principal_account = classify_principal(principal)
+    if kind in _UNUSUAL_PRINCIPALS:
+        return None
+    ctx = _context(context, _supported_keys(info))
+    if ctx is None:
+        return None
+    scp_levels = _levels(scps)
+    rcp_levels = _levels(rcps)
+    if scp_levels is None or rcp_levels is None:
+        return None
+    boundaries = permission_boundaries or []
+    view = RequestView(
+        principal,
+        principal_account,
+        kind,
+        info.full_name,
+        info.full_name.lower(),
+        resource,
+        not info.resource_level,
+        ctx,
+        bool(boundaries),
+    )
+    identity = LayerOutcome(Layer.IDENTITY)
+    if not _scan(identity_policies or [], PolicyKind.IDENTITY, view, identity):
+        return None
+    resource_outcome = _NO_RESOURCE_POLICY
+    if resource_policy is not None:
+        resource_outcome = LayerOutcome(Layer.RESOURCE)
+        if not _scan([resource_policy], PolicyKind.RESOURCE, view, resource_outcome):
+            return None
+    boundary = None
+    if permission_boundaries:
+        boundary = LayerOutcome(Layer.BOUNDARY)
+        if not _scan(boundaries, PolicyKind.BOUNDARY, view, boundary):
+            return None
+    session = None
+    if session_policy is not None:
+        session = LayerOutcome(Layer.SESSION)
+        if not _scan([session_policy], PolicyKind.SESSION, view, session):
+            return None
+    scp_outcomes = []
+    for level in scp_levels:
+        outcome = LayerOutcome(Layer.SCP)
+        if not _scan(level, PolicyKind.SCP, view, outcome):
+            return None
+        scp_outcomes.append(outcome)
+    rcp_outcomes = []
+    for level in rcp_levels:
+        outcome = LayerOutcome(Layer.RCP, allow=_EXACT)  # RCPFullAWSAccess, attached at every level
+        if not _scan(level, PolicyKind.RCP, view, outcome):
+            return None
+        rcp_outcomes.append(outcome)
+    if not catalog.rcp_supported(info.service):
+        rcp_outcomes = []  # RCPs apply only to the services that support them
+    account = _resource_account(resource, resource_account, principal_account)
+    same_account = principal_account is not None and principal_account == account
+    return decide_layers(
+        view,
+        info.service,
+        same_account,
+        identity,
+        resource_outcome,
+        boundary,
+        session,
+        scp_outcomes,
+        rcp_outcomes,
+    )
