@@ -9,8 +9,9 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from xraykit.conditions import Conditions, compile_conditions
+from xraykit.conditions import Block, Conditions, compile_conditions, holds
 from xraykit.errors import XrayKitError
+from xraykit.operators import normalize_values
 from xraykit.result import Reason
 
 R = Reason
@@ -290,6 +291,14 @@ def one(operator: str, key: str, values: Any, variables: bool = True) -> Conditi
     return compile_conditions({operator: {key: values}}, variables=variables)
 
 
+def normal(block: Mapping[str, Mapping[str, Any]]) -> Block:
+    """A block in the normal form the policy check gives (what ``holds`` reads)."""
+    return tuple(
+        (operator, tuple((key, normalize_values(raw)) for key, raw in keys.items()))
+        for operator, keys in block.items()
+    )
+
+
 @pytest.mark.parametrize(("operator", "key", "values", "context", "expected", "reason"), CASES)
 def test_single_condition(
     operator: str, key: str, values: Any, context: Mapping[str, Any], expected: bool, reason: Reason
@@ -297,6 +306,7 @@ def test_single_condition(
     conditions = one(operator, key, values)
     request = context_of(context)
     assert conditions.matches(request) is expected
+    assert holds(normal({operator: {key: values}}), request, variables=True) is expected  # read once
     matched, (check,) = conditions.explain(request)
     assert matched is expected
     assert (check.matched, check.reason) == (expected, reason)
@@ -364,6 +374,7 @@ def test_policy_variables_in_values(
     conditions = one(operator, key, values)
     request = context_of(context)
     assert conditions.matches(request) is expected
+    assert holds(normal({operator: {key: values}}), request, variables=True) is expected  # read once
     _, (check,) = conditions.explain(request)
     assert (check.matched, check.reason) == (expected, reason)
 
@@ -572,6 +583,7 @@ def test_matches_and_explain_always_agree(
     conditions = compile_conditions(block, variables=variables)
     matched, checks = conditions.explain(context)
     assert conditions.matches(context) is matched
+    assert holds(normal(block), context, variables=variables) is matched  # read once, not compiled
     assert len(checks) == sum(len(keys) for keys in block.values())
     assert matched is all(c.matched for c in checks)
 

@@ -31,10 +31,11 @@ Taught in ``notebooks/04_conditions.ipynb``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from xraykit.operators import (
+    Comparator,
     OperatorSpec,
     comparator,
     normalize_values,
@@ -44,7 +45,7 @@ from xraykit.operators import (
 from xraykit.result import ConditionCheck, Reason
 from xraykit.variables import Template, parse
 
-__all__ = ["Conditions", "Context", "compile_conditions"]
+__all__ = ["Block", "Conditions", "Context", "compile_conditions", "holds"]
 
 Context = Mapping[str, str | tuple[str, ...]]
 """A request context: lowercased key name -> value, a tuple for a multivalued key."""
@@ -54,6 +55,32 @@ _MISSING: Any = object()
 
 def _no_lookup(key: str) -> None:
     return None
+
+
+def _absent(spec: OperatorSpec) -> tuple[bool, Reason]:
+    """What an absent key gives under this operator, and why (the rules in the module docstring)."""
+    if spec.family == "Null":
+        return False, Reason.CONDITION_NULL_CHECK  # (Null has its own test; see _Check)
+    if spec.if_exists:
+        return True, Reason.CONDITION_ABSENT_IF_EXISTS
+    if spec.qualifier == "ForAllValues":
+        return True, Reason.CONDITION_EMPTY_SET_ALL
+    if spec.qualifier == "ForAnyValue":
+        return False, Reason.CONDITION_EMPTY_SET_ANY
+    if spec.negated:
+        return True, Reason.CONDITION_ABSENT_NEGATED
+    return False, Reason.CONDITION_KEY_ABSENT
+
+
+def _compare(cmp: Comparator, negated: bool, text: str, policy: Sequence[Any]) -> bool:
+    """Whether one request value holds against the policy values (None: never comparable)."""
+    request = cmp.request(text)
+    if request is None:
+        return False
+    test = cmp.test
+    if negated:
+        return all(p is not None and not test(p, request) for p in policy)
+    return any(p is not None and test(p, request) for p in policy)
 
 
 class _Check:
@@ -92,19 +119,7 @@ class _Check:
         self._resolved: dict[tuple[Any, ...], Any] = {}
         self._equals: frozenset[str] | None = None
         self.null_true = self.null_false = False
-        # what an absent key gives, and why
-        if spec.family == "Null":
-            self._absent, self._absent_reason = False, Reason.CONDITION_NULL_CHECK
-        elif spec.if_exists:
-            self._absent, self._absent_reason = True, Reason.CONDITION_ABSENT_IF_EXISTS
-        elif spec.qualifier == "ForAllValues":
-            self._absent, self._absent_reason = True, Reason.CONDITION_EMPTY_SET_ALL
-        elif spec.qualifier == "ForAnyValue":
-            self._absent, self._absent_reason = False, Reason.CONDITION_EMPTY_SET_ANY
-        elif spec.negated:
-            self._absent, self._absent_reason = True, Reason.CONDITION_ABSENT_NEGATED
-        else:
-            self._absent, self._absent_reason = False, Reason.CONDITION_KEY_ABSENT
+        self._absent, self._absent_reason = _absent(spec)
         if spec.family == "Null":
             flags = [parse_bool(v) for v in values]
             self.null_true, self.null_false = True in flags, False in flags
@@ -182,13 +197,7 @@ class _Check:
         equals = self._equals
         if equals is not None:
             return (self._cmp.request(text) in equals) is not self.spec.negated
-        request = self._cmp.request(text)
-        if request is None:
-            return False
-        test = self._cmp.test
-        if self.spec.negated:
-            return all(p is not None and not test(p, request) for p in policy)
-        return any(p is not None and test(p, request) for p in policy)
+        return _compare(self._cmp, self.spec.negated, text, policy)
 
     # -- explained path ----------------------------------------------------------------------
     def _outcome(self, text: str, policy: tuple[Any, ...]) -> tuple[bool, bool]:
@@ -288,6 +297,67 @@ class Conditions:
 
     def __repr__(self) -> str:
         return f"<Conditions {self.checks} checks on {', '.join(self.keys)}>"
+
+
+Block = tuple[tuple[str, tuple[tuple[str, tuple[str, ...]], ...]], ...]
+"""A validated Condition block in normal form: ``((operator, ((key, values), ...)), ...)``."""
+
+
+def holds(block: Block, context: Context, *, variables: bool) -> bool:
+    """Whether a whole Condition block holds, read once without compiling it.
+
+    Gives what ``compile_conditions(block).matches(context)`` gives (a test holds the two to
+    it); for a block that is asked once, as in a stream where every case brings its own policies.
+
+    Args:
+        block: the block in normal form (as :func:`xraykit.policy.fast_statement` gives it).
+        context: lowercased key -> value (a tuple for a multivalued key).
+        variables: substitute policy variables in values (only under Version 2012-10-17).
+
+    Returns:
+        True when every operator and key holds.
+    """
+    for operator, keys in block:
+        spec = parse_operator(operator)
+        for key, values in keys:
+            if not _holds_once(spec, key.lower(), values, context, variables):
+                return False
+    return True
+
+
+def _holds_once(
+    spec: OperatorSpec, lkey: str, values: tuple[str, ...], context: Context, variables: bool
+) -> bool:
+    if spec.family == "Null":
+        flags = [parse_bool(v) for v in values]
+        return (False in flags) if lkey in context else (True in flags)
+    value = context.get(lkey, _MISSING)
+    if value is _MISSING:
+        return _absent(spec)[0]
+    qualifier = spec.qualifier
+    if isinstance(value, tuple):
+        if qualifier is None:
+            return False
+        request_values: tuple[str, ...] = value
+    else:
+        request_values = (value,)
+    cmp = comparator(spec.family, spec.comparison)
+    substitute = variables and spec.variables
+    policy: list[Any] = []
+    for text in values:
+        template = parse(text) if substitute and "${" in text else None
+        if template is None or template.is_plain:
+            policy.append(cmp.policy(text))
+            continue
+        parts = template.resolve(context.get) if template.has_variables else template.resolve(_no_lookup)
+        if parts is None:
+            policy.append(None)  # a variable without a value: never comparable
+        else:
+            policy.append(cmp.policy_parts(parts))
+    negated = spec.negated
+    if qualifier == "ForAllValues":
+        return all(_compare(cmp, negated, v, policy) for v in request_values)
+    return any(_compare(cmp, negated, v, policy) for v in request_values)
 
 
 def compile_conditions(block: Mapping[str, Mapping[str, Any]], *, variables: bool) -> Conditions:

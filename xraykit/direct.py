@@ -21,6 +21,7 @@ from functools import lru_cache
 from typing import Any
 
 from xraykit import catalog
+from xraykit.conditions import holds
 from xraykit.engine import (
     _NO_RESOURCE_POLICY,
     LayerOutcome,
@@ -32,7 +33,6 @@ from xraykit.engine import (
 from xraykit.matching import (
     PrincipalMatch,
     RequestView,
-    _conditions_for,
     _match_one,
     _resource_pattern,
     classify_principal,
@@ -226,7 +226,7 @@ def _scan(items: Any, kind: PolicyKind, view: RequestView, outcome: LayerOutcome
             found = _principal_found(principal, not_principal, deny, view)
             if found is _NONE:
                 continue
-            if condition and not _conditions_for(condition, variables).matches(view.context):
+            if condition and not holds(condition, view.context, variables=variables):
                 continue
             if deny:
                 if found > outcome.deny:

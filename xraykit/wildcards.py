@@ -377,7 +377,7 @@ class ArnPattern:
         matches: ``matches(arn) -> bool``.
     """
 
-    __slots__ = ("_segments", "matches", "pattern", "valid")
+    __slots__ = ("matches", "pattern", "valid")
 
     pattern: str
     valid: bool
@@ -411,7 +411,6 @@ class ArnPattern:
         self.pattern = pattern
         self.valid = True
         if pattern == "*" and not any(isinstance(p, Literal) for p in parts):
-            self._segments: tuple[Glob, ...] = ()
             self.matches = _always
             return
         segments = _split_parts(parts)
@@ -419,16 +418,13 @@ class ArnPattern:
             segments += [["*"] for _ in range(6 - len(segments))]
         if len(segments) < 6:
             self.valid = False
-            self._segments = ()
             self.matches = _never
             return
         if literal_type:
             texts = ["".join(seg) for seg in segments]
             end = resource_type_prefix_end(texts[2], texts[3], texts[4], texts[5])
             segments[5] = _literal_prefix(segments[5], end)
-        globs = tuple(Glob.from_parts(seg) for seg in segments)
-        self._segments = globs
-        tests = tuple(g.matches for g in globs)
+        tests = tuple(_segment_test(seg) for seg in segments)
 
         def matches(value: str) -> bool:
             pieces = value.split(":", 5)
@@ -440,6 +436,13 @@ class ArnPattern:
 
     def __repr__(self) -> str:
         return f"ArnPattern({self.pattern!r})"
+
+
+def _segment_test(parts: Sequence[str | Literal]) -> Callable[[str], bool]:
+    """The test for one ARN segment: most are plain text (``aws``, a region, an account)."""
+    if len(parts) == 1 and type(parts[0]) is str and "*" not in parts[0] and "?" not in parts[0]:
+        return parts[0].__eq__
+    return _compile(_tokens(parts))[1]
 
 
 def _never(value: str) -> bool:

@@ -54,6 +54,8 @@ def normalize_values(raw: Any) -> tuple[str, ...]:
     Raises:
         XrayKitError: for null, an object, or a list holding a list, an object or null.
     """
+    if type(raw) is list and all(type(v) is str for v in raw):  # the everyday shape, first
+        return tuple(raw)
     if isinstance(raw, str):
         return (raw,)
     if isinstance(raw, bool | int | float):
