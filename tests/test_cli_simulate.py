@@ -558,3 +558,53 @@ def test_the_installed_command_runs_one_request() -> None:
         "Decision: ImplicitlyDenied: no statement in the identity-based policy allows the request"
         in result.stdout
     )
+
+
+class _Trickle(io.RawIOBase):
+    """A binary stream that hands out its bytes a few at a time (as a pipe may)."""
+
+    def __init__(self, data: bytes, step: int) -> None:
+        self._data, self._step, self._pos = data, step, 0
+
+    def readable(self) -> bool:
+        return True
+
+    def read1(self, size: int = -1) -> bytes:
+        chunk = self._data[self._pos : self._pos + min(self._step, size if size > 0 else self._step)]
+        self._pos += len(chunk)
+        return chunk
+
+
+@pytest.mark.parametrize("step", [1, 7, 1 << 16], ids=["byte by byte", "7 bytes at a time", "all at once"])
+def test_the_binary_stream_answers_as_the_text_stream_does(step: int) -> None:
+    from xraykit.stream import run_stream, run_stream_bytes
+
+    lines = [
+        _case("c1", "xray:GetGroup", GROUP),
+        "",
+        "not JSON",
+        _case("c3", "xray:DeleteGroup", GROUP) + "\r",  # a CRLF line end
+        _case("c4", "xray:GetGroup", GROUP),  # the last line has no line end
+    ]
+    text = "\n".join(lines)
+    expected = io.StringIO()
+    run_stream(io.StringIO(text), expected)
+    out = io.BytesIO()
+    assert run_stream_bytes(_Trickle(text.encode(), step), out) == 0
+    assert out.getvalue().decode() == expected.getvalue()
+    answers = [json.loads(line) for line in expected.getvalue().splitlines()]
+    assert [a["id"] for a in answers] == ["c1", None, "c3", "c4"]
+    assert answers[1]["issues"][0]["path"] == "line 3"
+
+
+def test_bytes_that_are_not_utf8_are_an_error_answer_not_a_crash() -> None:
+    from xraykit.stream import run_stream_bytes
+
+    out = io.BytesIO()
+    run_stream_bytes(
+        io.BytesIO(b'{"id": "\xff"}\n' + _case("c2", "xray:GetGroup", GROUP).encode() + b"\n"), out
+    )
+    first, second = (json.loads(line) for line in out.getvalue().splitlines())
+    assert first["decision"] == "Error" and first["issues"][0]["path"] == "line 1"
+    assert first["issues"][0]["message"].startswith("not valid JSON")
+    assert second == {"id": "c2", "decision": "Allowed"}

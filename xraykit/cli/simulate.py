@@ -143,8 +143,11 @@ def _context(entries: list[str]) -> dict[str, Any]:
 def run(args: argparse.Namespace) -> int:
     """Run ``xraykit simulate``."""
     if args.jsonl:
-        from xraykit.stream import run_stream
+        from xraykit.stream import run_stream, run_stream_bytes
 
+        if hasattr(sys.stdin, "buffer") and hasattr(sys.stdout, "buffer"):  # (not when replaced by tests)
+            sys.stdout.flush()
+            return run_stream_bytes(sys.stdin.buffer, sys.stdout.buffer)
         return run_stream(sys.stdin, sys.stdout)
     from xraykit.engine import DEFAULT_PRINCIPAL, PolicySet
     from xraykit.render import evaluation_dict, evaluation_text
