@@ -432,9 +432,27 @@ def test_jsonl_answers_every_case_in_order(
     status, answers = run_jsonl(capsys, monkeypatch, lines)
     assert status == 0
     assert answers == [
-        {"id": "c1", "decision": "Allowed"},
-        {"id": "c2", "decision": "ImplicitlyDenied"},
-        {"id": "c3", "decision": "ExplicitlyDenied"},
+        {
+            "id": "c1",
+            "decision": "Allowed",
+            "reason": "allow-found",
+            "decided_by": "identity-based policy",
+            "blocked_by": [],
+        },
+        {
+            "id": "c2",
+            "decision": "ImplicitlyDenied",
+            "reason": "no-allow",
+            "decided_by": None,
+            "blocked_by": ["identity-based policy"],
+        },
+        {
+            "id": "c3",
+            "decision": "ExplicitlyDenied",
+            "reason": "explicit-deny",
+            "decided_by": "identity-based policy",
+            "blocked_by": [],
+        },
         {
             "id": None,
             "decision": "Error",
@@ -463,7 +481,13 @@ def test_jsonl_answers_every_case_in_order(
                 }
             ],
         },
-        {"id": "c7", "decision": "Allowed"},
+        {
+            "id": "c7",
+            "decision": "Allowed",
+            "reason": "allow-found",
+            "decided_by": "identity-based policy",
+            "blocked_by": [],
+        },  # a managed policy by name: the full path
     ]
     assert answers[3]["issues"][0]["message"].startswith("not valid JSON")
 
@@ -520,11 +544,23 @@ def test_jsonl_streams_an_answer_before_the_input_ends() -> None:
         process.stdin.write(_case("first", "xray:GetGroup", GROUP) + "\n")
         process.stdin.flush()
         first = process.stdout.readline()  # stdin is still open: the answer must already be out
-        assert json.loads(first) == {"id": "first", "decision": "Allowed"}
+        assert json.loads(first) == {
+            "id": "first",
+            "decision": "Allowed",
+            "reason": "allow-found",
+            "decided_by": "identity-based policy",
+            "blocked_by": [],
+        }
         process.stdin.write(_case("second", "xray:DeleteGroup", GROUP) + "\n")
         process.stdin.close()
         assert [json.loads(line) for line in process.stdout] == [
-            {"id": "second", "decision": "ImplicitlyDenied"}
+            {
+                "id": "second",
+                "decision": "ImplicitlyDenied",
+                "reason": "no-allow",
+                "decided_by": None,
+                "blocked_by": ["identity-based policy"],
+            }
         ]
         assert process.wait(timeout=60) == 0
     finally:
@@ -607,4 +643,10 @@ def test_bytes_that_are_not_utf8_are_an_error_answer_not_a_crash() -> None:
     first, second = (json.loads(line) for line in out.getvalue().splitlines())
     assert first["decision"] == "Error" and first["issues"][0]["path"] == "line 1"
     assert first["issues"][0]["message"].startswith("not valid JSON")
-    assert second == {"id": "c2", "decision": "Allowed"}
+    assert second == {
+        "id": "c2",
+        "decision": "Allowed",
+        "reason": "allow-found",
+        "decided_by": "identity-based policy",
+        "blocked_by": [],
+    }

@@ -147,8 +147,12 @@ def test_every_door_gives_the_same_decision(scenario: dict[str, Any]) -> None:
         **scenario["policies"],
     )
     streamed = decide_case({"id": scenario["name"], **scenario["policies"], **request})
-    assert (fast.value, one_shot.decision.value, streamed) == (
-        expected,
-        expected,
-        {"id": scenario["name"], "decision": expected},
-    )
+    assert (fast.value, one_shot.decision.value) == (expected, expected)
+    why = scenario["expected"]
+    assert {**streamed, "blocked_by": sorted(streamed["blocked_by"])} == {  # the stream says why too
+        "id": scenario["name"],
+        "decision": expected,
+        "reason": why["reason"],
+        "decided_by": why["decided_by"],
+        "blocked_by": sorted(why["blocked_by"]),
+    }

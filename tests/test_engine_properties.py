@@ -336,7 +336,13 @@ def test_decide_evaluate_and_simulate_agree(config: dict[str, Any], request: tup
         }
     )
     assert fast is traced.decision is one_shot.decision
-    assert streamed == {"id": 1, "decision": fast.value}
+    assert streamed == {
+        "id": 1,
+        "decision": fast.value,
+        "reason": traced.reason.value,
+        "decided_by": traced.decided_by and traced.decided_by.value,
+        "blocked_by": [layer.value for layer in traced.blocked_by],
+    }
     # an applying statement in the trace is what made the decision
     applying = {(p.layer, s.effect) for p in traced.policies for s in p.statements if s.applies}
     if fast is Decision.EXPLICIT_DENY:

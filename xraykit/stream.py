@@ -13,15 +13,23 @@ The format (shared with the differential tests against an independent evaluator)
 context is authoritative: nothing is derived from the principal.
 
 Each answer is ``{"id": ..., "decision": "Allowed" | "ImplicitlyDenied" | "ExplicitlyDenied" |
-"Error", ...}``; ``Error`` carries the validation ``issues``.
+"Error", ...}``. A decision comes with why: the ``reason`` (``allow-found``, ``explicit-deny``,
+``no-allow``, ``cross-account-needs-both``, ``key-policy-required``), the layer that ``decided_by``
+it (the deny, or the allow that counted; ``null`` for an implicit deny) and the layers it was
+``blocked_by`` (for an implicit deny), worded as ``xraykit simulate --json`` words them. ``Error``
+carries the validation ``issues`` instead.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from xraykit.errors import Issue, XrayKitError
+
+if TYPE_CHECKING:
+    from xraykit.engine import PolicySet
+    from xraykit.result import Evaluation
 
 __all__ = ["case_context", "decide_case", "run_stream"]
 
@@ -103,15 +111,22 @@ def decide_case(case: Any) -> dict[str, Any]:
             session_policy=case.get("session_policy"),
             resource_policy=case.get("resource_policy"),
         )
-        if answer is not None:
-            return {"id": case_id, "decision": answer[0].value}
-        decision = _full_path(case, context)
+        if answer is None:
+            evaluation = _full_path(case, context)
+            answer = evaluation.decision, evaluation.reason, evaluation.decided_by, evaluation.blocked_by
     except XrayKitError as error:
         return {"id": case_id, "decision": "Error", "issues": [i.to_dict() for i in error.issues]}
-    return {"id": case_id, "decision": decision.value}
+    decision, reason, decided_by, blocked_by = answer
+    return {
+        "id": case_id,
+        "decision": decision.value,
+        "reason": reason.value,
+        "decided_by": None if decided_by is None else decided_by.value,
+        "blocked_by": [layer.value for layer in blocked_by],
+    }
 
 
-def _policies(case: Mapping[str, Any]) -> Any:
+def _policies(case: Mapping[str, Any]) -> PolicySet:
     """The case's policies compiled by the engine (raises with every issue of every policy)."""
     from xraykit.engine import PolicySet
 
@@ -125,9 +140,9 @@ def _policies(case: Mapping[str, Any]) -> Any:
     )
 
 
-def _full_path(case: Mapping[str, Any], context: dict[str, Any]) -> Any:
-    """The engine's full path: every policy checked (issues worded and located), then decided."""
-    return _policies(case).decide(
+def _full_path(case: Mapping[str, Any], context: dict[str, Any]) -> Evaluation:
+    """The engine's full path: every policy checked (issues worded and located), then evaluated."""
+    return _policies(case).evaluate(
         case["action"],
         case.get("resource") or "*",
         principal=case["principal"],
