@@ -281,7 +281,10 @@ class Conditions:
         Returns:
             True when the whole block holds.
         """
-        return all(test(context) for test in self._tests)
+        tests = self._tests
+        if len(tests) == 1:  # the usual block: one operator, one key
+            return tests[0](context)
+        return all(test(context) for test in tests)
 
     def explain(self, context: Context) -> tuple[bool, tuple[ConditionCheck, ...]]:
         """Whether the block holds, and one :class:`ConditionCheck` per ``operator: key`` pair.

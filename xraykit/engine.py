@@ -216,13 +216,16 @@ class _Plan:
 
     __slots__ = (
         "boundary",
+        "decisions",
+        "fitting",
+        "fixed",
         "identity",
         "info",
         "lower",
         "rcp_applies",
         "rcps",
+        "reads",
         "resource",
-        "resource_checked",
         "scps",
         "service",
         "session",
@@ -241,19 +244,96 @@ class _Plan:
         def flat(policies: Sequence[_CompiledPolicy | None]) -> tuple[CompiledStatement, ...]:
             return tuple(st for p in policies if p is not None for st in p.relevant(self.lower))
 
-        self.identity = flat(owner.identity)
-        self.resource = flat([owner.resource])
-        self.boundary = flat(owner.boundaries) if owner.boundaries else None
-        self.session = flat([owner.session]) if owner.session is not None else None
-        self.scps = tuple(flat(level) for level in owner.scps)
-        self.rcps = tuple(flat(level) for level in owner.rcps) if self.rcp_applies else ()
-        self.resource_checked: dict[str, bool] = {}
+        self.identity = _Part(flat(owner.identity), Layer.IDENTITY)
+        self.resource = _Part(flat([owner.resource]), Layer.RESOURCE) if owner.resource is not None else None
+        self.boundary = _Part(flat(owner.boundaries), Layer.BOUNDARY) if owner.boundaries else None
+        self.session = _Part(flat([owner.session]), Layer.SESSION) if owner.session is not None else None
+        self.scps = tuple(_Part(flat(level), Layer.SCP) for level in owner.scps)
+        self.rcps = tuple(_Part(flat(level), Layer.RCP) for level in owner.rcps) if self.rcp_applies else ()
+        parts = [self.identity, self.resource, self.boundary, self.session, *self.scps, *self.rcps]
+        # the context keys that can change a decision on this action: those its statements read
+        self.reads = tuple(
+            dict.fromkeys(
+                key for part in parts if part is not None for st in part.statements for key in _reads(st)
+            )
+        )
+        # when no statement is left to match, what each layer says is fixed, and the decision
+        # depends only on who asks (the kind of principal) and whether from the resource's account
+        # (services with a trust rule also look at the resource, so they are never fixed)
+        self.fixed = self.service not in TRUST_RULES and all(
+            part is None or part.constant is not None for part in parts
+        )
+        self.decisions: dict[tuple[str, bool], Decision] = {}
+        self.fitting: dict[str, str] = {}  # resources that fit the action -> the account their ARN names
 
 
-def _scan(statements: tuple[CompiledStatement, ...], view: RequestView, layer: Layer) -> LayerOutcome:
-    allow = deny = PrincipalMatch.NONE
+class _Part:
+    """One layer's statements for one action, with what holds for every request worked out once.
+
+    A statement with ``Resource: "*"`` (or a wildcard Principal) and no Condition applies to every
+    request for the action, so its layer's allow (or deny) is ``EXACT`` whatever the request; as
+    ``EXACT`` is the strongest match, the layer's other statements of that effect cannot change
+    what it says and are not matched at all. (Not for the resource-based policy, whose allows also
+    say whether a permissions boundary is bypassed.) When nothing is left to match, the layer's
+    outcome is one shared, never-changed :class:`LayerOutcome`.
+    """
+
+    __slots__ = ("allow", "constant", "deny", "layer", "outcomes", "statements")
+
+    def __init__(self, statements: tuple[CompiledStatement, ...], layer: Layer) -> None:
+        allow = deny = PrincipalMatch.NONE
+        if layer is not Layer.RESOURCE:
+            for statement in statements:
+                if _always_applies(statement):
+                    if statement.deny:
+                        deny = PrincipalMatch.EXACT
+                    else:
+                        allow = PrincipalMatch.EXACT
+            statements = tuple(
+                st for st in statements if (deny if st.deny else allow) is not PrincipalMatch.EXACT
+            )
+        self.layer = layer
+        self.allow = allow
+        self.deny = deny
+        self.statements = statements
+        self.constant = None if statements else LayerOutcome(layer, allow, deny)
+        # what the layer can say, built once (the resource-based policy's may say more, per request)
+        self.outcomes = {
+            (a, d): LayerOutcome(layer, a, d) for a in PrincipalMatch for d in PrincipalMatch if statements
+        }
+
+
+def _always_applies(statement: CompiledStatement) -> bool:
+    """Whether a statement whose Action fits applies, as ``EXACT``, to every request."""
+    if not statement.star or statement.not_resource or statement.conditions is not None:
+        return False
+    principal = statement.principal
+    if principal is None:
+        return True
+    return not statement.not_principal and any(
+        kind == "*" or (kind == "AWS" and value == "*") for kind, value in principal.values()
+    )
+
+
+def _reads(statement: CompiledStatement) -> tuple[str, ...]:
+    """The context keys (lowercased) a statement reads: its condition keys and every variable's key."""
+    keys: list[str] = []
+    if statement.conditions is not None:
+        keys += statement.conditions.keys
+        keys += statement.conditions.variable_keys
+    for pattern in statement.resources or ():
+        if pattern.template is not None:
+            keys += (key.lower() for key in pattern.template.keys)
+    return tuple(keys)
+
+
+def _scan(part: _Part, view: RequestView) -> LayerOutcome:
+    constant = part.constant
+    if constant is not None:
+        return constant
+    allow, deny, layer = part.allow, part.deny, part.layer
     bypass = names_session = False
-    for statement in statements:
+    for statement in part.statements:
         found = statement.applies_after_action(view)
         if found:
             if statement.deny:
@@ -265,7 +345,9 @@ def _scan(statements: tuple[CompiledStatement, ...], view: RequestView, layer: L
                 if layer is Layer.RESOURCE and found is PrincipalMatch.EXACT:
                     bypass = bypass or _bypasses(view, statement)
                     names_session = names_session or _names_session(view, statement)
-    return LayerOutcome(layer, allow, deny, True, bypass, names_session)
+    if bypass or names_session:
+        return LayerOutcome(layer, allow, deny, True, bypass, names_session)
+    return part.outcomes[allow, deny]
 
 
 # what decide_layers is given when there is no resource-based policy (never changed by it)
@@ -381,7 +463,8 @@ class PolicySet:
         if issues:
             raise XrayKitError(issues)
         self._plans: dict[str, _Plan] = {}
-        self._memo: dict[tuple[Any, ...], Decision] = {}
+        self._projected: dict[tuple[Any, ...], Decision] = {}
+        self._principals: dict[str, tuple[str, str | None]] = {}
         full = parse_policy(_RCP_FULL_ACCESS, PolicyKind.RESOURCE, name="RCPFullAWSAccess")
         for lv, level in enumerate(self.rcps):
             level.insert(0, _CompiledPolicy(full, Layer.RCP, lv))
@@ -525,56 +608,80 @@ class PolicySet:
         Raises:
             XrayKitError: for an unknown action, a resource of the wrong type, a bad principal or context.
         """
-        # A compiled set never changes, so neither does its decision for a request: repeated
-        # requests (matrices, widgets, streams of similar calls) are answered from a table.
-        # Only requests that were decided (so valid) are ever stored.
-        # Only keys made of strings are ever stored (True == 1 must not make two requests one).
-        memo = self._memo
-        memo_key: tuple[Any, ...] | None
-        try:
-            memo_key = (
-                (action, resource, principal, resource_account, *context.items())
-                if context
-                else (action, resource, principal, resource_account)
-            )
-            known = memo.get(memo_key)
-        except (TypeError, AttributeError):  # a list value (or something odd: the checks below say what)
-            memo_key = _memo_key(action, resource, principal, context, resource_account)
-            known = memo.get(memo_key) if memo_key is not None else None
-        if known is not None:
-            return known
         if not (type(action) is type(resource) is type(principal) is str) or (
             resource_account is not None and type(resource_account) is not str
         ):
             _check_request_types(action, resource, principal, resource_account)
-        decision, all_strings = self._decide(action, resource, principal, context, resource_account)
-        if memo_key is not None and all_strings:
-            if len(memo) >= _MEMO_SIZE:
-                memo.clear()
-            memo[memo_key] = decision
-        return decision
-
-    def _decide(
-        self,
-        action: str,
-        resource: str,
-        principal: str,
-        context: Mapping[str, Any] | None,
-        resource_account: str | None,
-    ) -> tuple[Decision, bool]:
-        plan = self._plan(action)
-        checked = plan.resource_checked.get(resource)
-        if checked is None and type(resource) is str:
-            checked = plan.resource_checked[resource] = _resource_fits(plan, resource)
-        kind, principal_account = classify_principal(principal)
+        # A compiled set never changes, so neither does its decision for a request: repeated
+        # requests (matrices, widgets, streams of similar calls) are answered from a table. Only
+        # requests that pass every check the full path makes are looked up or stored, and only
+        # with their context as the full path normalizes it, made of strings alone (a number or a
+        # boolean takes the full path: True == 1 must not make two requests one).
+        plan = self._plans.get(action) or self._plan(action)
+        fitting = plan.fitting
+        in_arn = fitting.get(resource)  # the account the ARN names ("" for none), once it fits
+        if in_arn is None and type(resource) is str and _resource_fits(plan, resource):
+            if len(fitting) >= _MEMO_SIZE:
+                fitting.clear()
+            in_arn = fitting[resource] = _arn_account(resource)
+        who = self._principals.get(principal)
+        if who is None:
+            if len(self._principals) >= _MEMO_SIZE:
+                self._principals.clear()
+            who = self._principals[principal] = classify_principal(principal)
+        kind, principal_account = who
         ctx = (
-            _fast_context(context, plan.supported) if checked and kind not in ("unknown", "account") else None
+            _fast_context(context, plan.supported)
+            if in_arn is not None and kind not in ("unknown", "account")
+            else None
         )
         if ctx is None:  # something to report (or an unusual context): the full checks
             view, _, account, _, _ = self._view(principal, action, resource, context, resource_account)
-            plan.resource_checked[resource] = True
-            return self._run(view, account, explain=False)[0], False
-        resource_account = _resource_account(resource, resource_account, principal_account)
+            return self._run(view, account, explain=False)[0]
+        # the resource's account: as given, else as its ARN says, else the principal's
+        owner = resource_account if resource_account is not None else in_arn or principal_account
+        same_account = principal_account is not None and principal_account == owner
+        if plan.fixed:
+            # no statement left to match: the decision depends only on who asks, and from where
+            decision = plan.decisions.get((kind, same_account))
+            if decision is None:
+                decision = plan.decisions[kind, same_account] = self._decide_plan(
+                    plan, principal, principal_account, kind, resource, ctx, same_account
+                )
+            return decision
+        # The decision depends on the context only through the keys the plan's statements read
+        # (lowercased, with the values the full path gives them: a multivalued key's values are a
+        # tuple, any other key's value a string), so requests that agree on those and on
+        # everything else share one decision, however their other context keys differ.
+        projected = self._projected
+        key = (
+            plan.lower,
+            resource,
+            principal,
+            resource_account,
+            tuple(map(ctx.get, plan.reads)) if plan.reads else (),
+        )
+        decision = projected.get(key)
+        if decision is None:
+            decision = self._decide_plan(
+                plan, principal, principal_account, kind, resource, ctx, same_account
+            )
+            if len(projected) >= _MEMO_SIZE:
+                projected.clear()
+            projected[key] = decision
+        return decision
+
+    def _decide_plan(
+        self,
+        plan: _Plan,
+        principal: str,
+        principal_account: str | None,
+        kind: str,
+        resource: str,
+        ctx: dict[str, str | tuple[str, ...]],
+        same_account: bool,
+    ) -> Decision:
+        """What each layer of the plan says about a valid request, and the decision on that."""
         view = RequestView(
             principal,
             principal_account,
@@ -586,19 +693,15 @@ class PolicySet:
             ctx,
             bool(self.boundaries),
         )
-        identity = _scan(plan.identity, view, Layer.IDENTITY)
-        resource_policy = (
-            _scan(plan.resource, view, Layer.RESOURCE) if self.resource is not None else _NO_RESOURCE_POLICY
-        )
-        boundary = _scan(plan.boundary, view, Layer.BOUNDARY) if plan.boundary is not None else None
-        session = _scan(plan.session, view, Layer.SESSION) if plan.session is not None else None
-        scps = [_scan(level, view, Layer.SCP) for level in plan.scps]
-        rcps = [_scan(level, view, Layer.RCP) for level in plan.rcps]
-        same_account = principal_account is not None and principal_account == resource_account
-        decision = decide_layers(
+        identity = _scan(plan.identity, view)
+        resource_policy = _scan(plan.resource, view) if plan.resource is not None else _NO_RESOURCE_POLICY
+        boundary = _scan(plan.boundary, view) if plan.boundary is not None else None
+        session = _scan(plan.session, view) if plan.session is not None else None
+        scps = [_scan(level, view) for level in plan.scps]
+        rcps = [_scan(level, view) for level in plan.rcps]
+        return decide_layers(
             view, plan.service, same_account, identity, resource_policy, boundary, session, scps, rcps
         )[0]
-        return decision, True  # the fast context accepted only strings (and lists of strings)
 
     def evaluate(
         self,
@@ -682,7 +785,7 @@ def _resource_fits(plan: _Plan, resource: str) -> bool:
         return True
     if plan.wildcard_only or not resource:
         return False
-    return catalog.resource_type_of(resource, plan.info) is not None
+    return catalog.arn_fits_action(plan.info, resource)  # resource_type_of(...) is not None, faster
 
 
 def _known_action(action: str) -> catalog.Action:
@@ -698,8 +801,13 @@ def _resource_account(resource: str, given: str | None, principal_account: str |
     """The account that owns the resource: as given, else from its ARN, else the principal's."""
     if given is not None:
         return given
+    return _arn_account(resource) or principal_account
+
+
+def _arn_account(resource: str) -> str:
+    """The account an ARN names ("" when it names none, as for ``*`` or an S3 bucket)."""
     parts = resource.split(":", 5)
-    return parts[4] if len(parts) == 6 and parts[4] else principal_account
+    return parts[4] if len(parts) == 6 else ""
 
 
 def _check_request_types(action: Any, resource: Any, principal: Any, resource_account: Any) -> None:
@@ -718,32 +826,6 @@ def _check_request_types(action: Any, resource: Any, principal: Any, resource_ac
         )
     if issues:
         raise XrayKitError(issues)
-
-
-def _memo_key(
-    action: str,
-    resource: str,
-    principal: str,
-    context: Mapping[str, Any] | None,
-    resource_account: str | None,
-) -> tuple[Any, ...] | None:
-    """A hashable key for a request (None when a value is not a plain string or list of strings).
-
-    A compiled policy set never changes, so its decision for a request never does either.
-    """
-    if not context:
-        return (action, resource, principal, resource_account)
-    if not isinstance(context, Mapping):
-        return None
-    items: list[tuple[str, Any]] = []
-    for key, value in context.items():
-        if type(value) is str:
-            items.append((key, value))
-        elif type(value) in (list, tuple) and all(type(v) is str for v in value):
-            items.append((key, ("list", *value)))  # tagged: never equal to a string value
-        else:
-            return None  # numbers and booleans: True == 1 would make two requests one key
-    return (action, resource, principal, resource_account, *items)
 
 
 @lru_cache(maxsize=4096)
@@ -775,15 +857,61 @@ def _fast_context(
     raw: Mapping[str, Any] | None, supported: frozenset[str]
 ) -> dict[str, str | tuple[str, ...]] | None:
     """The context as :func:`_normalize_context` makes it, or None when anything needs a message."""
-    out: dict[str, str | tuple[str, ...]] = {}
     if not raw:
-        return out
-    if not isinstance(raw, Mapping):
+        return {}
+    if type(raw) is dict:
+        # the everyday context: keys seen before in this order, single-valued, all supplied
+        keys = tuple(raw)
+        shape = _SHAPES.get((supported, keys))
+        if shape is None:
+            shape = _shape(keys, supported)
+        if shape:
+            values = raw.values()
+            return dict(zip(shape, values, strict=True)) if set(map(type, values)) == _ONLY_STR else None
+    elif not isinstance(raw, Mapping):
         return None
-    for key, value in raw.items():
+    return _context_items(raw, supported)
+
+
+_ONLY_STR = frozenset((str,))
+
+# (supported prefixes, the context's keys in order) -> their lowercased names, when every key is a
+# single-valued condition key the action supplies; () when the context needs the item-by-item path
+_SHAPES: dict[tuple[frozenset[str], tuple[Any, ...]], tuple[str, ...]] = {}
+
+
+def _shape(keys: tuple[Any, ...], supported: frozenset[str]) -> tuple[str, ...]:
+    lowers: list[str] = []
+    for key in keys:
         if type(key) is not str or ":" not in key:
-            return None
+            lowers = []
+            break
         lower, prefix, multivalued = _key_facts(key)
+        if multivalued or not (prefix.startswith("aws:") or prefix in supported):
+            lowers = []
+            break
+        lowers.append(lower)
+    if len(_SHAPES) >= 4096:
+        _SHAPES.clear()
+    shape = _SHAPES[supported, keys] = tuple(lowers)
+    return shape
+
+
+def _context_items(
+    raw: Mapping[str, Any], supported: frozenset[str]
+) -> dict[str, str | tuple[str, ...]] | None:
+    """:func:`_fast_context`, one item at a time (any mapping, multivalued and unsupplied keys)."""
+    out: dict[str, str | tuple[str, ...]] = {}
+    known = _KEY_FACTS.get
+    for key, value in raw.items():
+        if type(key) is not str:
+            return None
+        facts = known(key)
+        if facts is None:
+            if ":" not in key:
+                return None
+            facts = _key_facts(key)
+        lower, prefix, multivalued = facts
         if type(value) is str:
             text: str | tuple[str, ...] = (value,) if multivalued else value
         elif multivalued and type(value) in (list, tuple) and all(type(v) is str for v in value):

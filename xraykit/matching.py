@@ -274,6 +274,7 @@ class CompiledStatement:
         "principal",
         "resources",
         "sid",
+        "star",
         "statement",
     )
 
@@ -291,6 +292,7 @@ class CompiledStatement:
         self.resources = (
             None if patterns is None else tuple(_resource_pattern(p, use_variables) for p in patterns)
         )
+        self.star = self.resources is not None and any(p.is_star for p in self.resources)
         self.principal = statement.principal or statement.not_principal
         self.not_principal = statement.principal is None and statement.not_principal is not None
         self.conditions = _conditions_for(statement.condition, use_variables) if statement.condition else None
@@ -408,6 +410,8 @@ class CompiledStatement:
         patterns = self.resources
         if patterns is None:
             return True
+        if self.star:  # `*` matches every resource (`*` included), whatever the other entries say
+            return not self.not_resource
         resource = request.resource
         if resource == "*":
             has_star = any(p.is_star for p in patterns)

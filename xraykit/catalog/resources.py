@@ -26,6 +26,7 @@ from __future__ import annotations
 import functools
 import re
 from collections import deque
+from collections.abc import Callable
 
 from xraykit.catalog import _data
 from xraykit.catalog.actions import _known_service
@@ -201,6 +202,29 @@ def _fits(arn: str, template: str) -> bool:
     return all(_segment_fits(v, s) for v, s in zip(_segments(arn), _segments(template), strict=True))
 
 
+@functools.cache
+def _concrete_regex(template: str) -> re.Pattern[str]:
+    """:func:`_fits` as one expression, for a concrete ARN (no ``*``/``?``) with five colons or more.
+
+    Such an ARN splits into the text before the first colon (not compared), four segments without
+    a colon, and the rest; each segment's expression matches what :func:`_segment_fits` accepts.
+    """
+    pieces = ["[^:]*"]
+    for i, segment in enumerate(_segments(template)):
+        last = i == 4
+        if segment is None:  # pragma: no cover - every template has five colons
+            return re.compile(r"(?!)")
+        if segment == "*":
+            body = ".*" if last else "[^:]*"
+        else:
+            body = "".join(
+                "[^:/]+" if t == _PART else (".+" if last else "[^:]+") if t == _ANY else re.escape(t)
+                for t in _template_tokens(segment)
+            )
+        pieces.append(body)
+    return re.compile(":".join(pieces) + r"\Z", re.IGNORECASE | re.DOTALL)
+
+
 def _fixed_text(template: str) -> str:
     return _VARIABLE.sub("", template)
 
@@ -230,11 +254,20 @@ def _candidates(arn: str, act: str | Action | None) -> tuple[ResourceType, ...]:
         service = parts[2].lower() if len(parts) > 2 else ""
         return _service_types(service) if service in _data.service_names() else ()
     found = act if isinstance(act, Action) else _lookup(act)
-    out = []
-    for ref in found.resource_types:
-        kind = _type_index(found.service).get(ref.name.lower())
-        out.append(kind if kind is not None else ResourceType(ref.name, found.service, ref.arn_format, ()))
-    return tuple(out)
+    known = _ACTION_TYPES.get(found.full_name)
+    if known is None:
+        out = []
+        for ref in found.resource_types:
+            kind = _type_index(found.service).get(ref.name.lower())
+            out.append(
+                kind if kind is not None else ResourceType(ref.name, found.service, ref.arn_format, ())
+            )
+        known = _ACTION_TYPES[found.full_name] = tuple(out)
+    return known
+
+
+# an action's resource types, by its canonical name (the catalog never changes while loaded)
+_ACTION_TYPES: dict[str, tuple[ResourceType, ...]] = {}
 
 
 def matching_resource_types(arn: str, action: str | Action | None = None) -> tuple[ResourceType, ...]:
@@ -303,4 +336,20 @@ def arn_fits_action(action: str | Action, arn: str) -> bool:
     found = action if isinstance(action, Action) else _lookup(action)
     if not found.resource_types:
         return arn == "*"
-    return arn == "*" or bool(matching_resource_types(arn, found))
+    if arn == "*":
+        return True
+    if not isinstance(arn, str) or "*" in arn or "?" in arn or arn.count(":") < 5:
+        return bool(matching_resource_types(arn, found))
+    # a concrete ARN fits some type exactly when it fits some template (the most specific of those
+    # that fit is never outranked), so there is no need to rank them
+    test = _FIT_TESTS.get(found.full_name)
+    if test is None:
+        either = "|".join(
+            f"(?:{_concrete_regex(kind.arn_format).pattern})" for kind in _candidates(arn, found)
+        )
+        test = _FIT_TESTS[found.full_name] = re.compile(either, re.IGNORECASE | re.DOTALL).match
+    return test(arn) is not None
+
+
+# per action (by canonical name): one test of a concrete ARN against all its resource types
+_FIT_TESTS: dict[str, Callable[[str], re.Match[str] | None]] = {}
