@@ -630,25 +630,30 @@ class PolicySet:
                 self._principals.clear()
             who = self._principals[principal] = classify_principal(principal)
         kind, principal_account = who
-        ctx = (
-            _fast_context(context, plan.supported)
-            if in_arn is not None and kind not in ("unknown", "account")
-            else None
-        )
-        if ctx is None:  # something to report (or an unusual context): the full checks
-            view, _, account, _, _ = self._view(principal, action, resource, context, resource_account)
-            return self._run(view, account, explain=False)[0]
+        if in_arn is None or kind in ("unknown", "account"):  # something to report: the full path
+            return self._decide_in_full(action, resource, principal, context, resource_account)
         # the resource's account: as given, else as its ARN says, else the principal's
         owner = resource_account if resource_account is not None else in_arn or principal_account
         same_account = principal_account is not None and principal_account == owner
         if plan.fixed:
-            # no statement left to match: the decision depends only on who asks, and from where
+            # No statement left to match: the decision depends only on who asks, and from where.
+            # The context is still read (an everyday one needs no copy): an unusual one takes the
+            # full path, which reports what is wrong with it or converts its values.
+            if (
+                context
+                and not _everyday(context, plan.supported)
+                and _fast_context(context, plan.supported) is None
+            ):
+                return self._decide_in_full(action, resource, principal, context, resource_account)
             decision = plan.decisions.get((kind, same_account))
-            if decision is None:
+            if decision is None:  # (no statement reads the context, so an empty one will do)
                 decision = plan.decisions[kind, same_account] = self._decide_plan(
-                    plan, principal, principal_account, kind, resource, ctx, same_account
+                    plan, principal, principal_account, kind, resource, {}, same_account
                 )
             return decision
+        ctx = _fast_context(context, plan.supported)
+        if ctx is None:  # something to report (or an unusual context): the full path
+            return self._decide_in_full(action, resource, principal, context, resource_account)
         # The decision depends on the context only through the keys the plan's statements read
         # (lowercased, with the values the full path gives them: a multivalued key's values are a
         # tuple, any other key's value a string), so requests that agree on those and on
@@ -670,6 +675,18 @@ class PolicySet:
                 projected.clear()
             projected[key] = decision
         return decision
+
+    def _decide_in_full(
+        self,
+        action: str,
+        resource: str,
+        principal: str,
+        context: Mapping[str, Any] | None,
+        resource_account: str | None,
+    ) -> Decision:
+        """The decision by the full checks (``evaluate``'s, without the record): raises what they find."""
+        view, _, account, _, _ = self._view(principal, action, resource, context, resource_account)
+        return self._run(view, account, explain=False)[0]
 
     def _decide_plan(
         self,
@@ -859,18 +876,28 @@ def _fast_context(
     """The context as :func:`_normalize_context` makes it, or None when anything needs a message."""
     if not raw:
         return {}
-    if type(raw) is dict:
-        # the everyday context: keys seen before in this order, single-valued, all supplied
-        keys = tuple(raw)
-        shape = _SHAPES.get((supported, keys))
-        if shape is None:
-            shape = _shape(keys, supported)
-        if shape:
-            values = raw.values()
-            return dict(zip(shape, values, strict=True)) if set(map(type, values)) == _ONLY_STR else None
-    elif not isinstance(raw, Mapping):
+    names = _everyday(raw, supported)
+    if names:  # (zip without strict: as many names as values, and strict= is a slow keyword call)
+        return dict(zip(names, raw.values()))  # noqa: B905
+    if type(raw) is not dict and not isinstance(raw, Mapping):
         return None
     return _context_items(raw, supported)
+
+
+def _everyday(raw: Mapping[str, Any], supported: frozenset[str]) -> tuple[str, ...]:
+    """The lowercased keys of an everyday context, else ``()``.
+
+    Everyday: a dict of text values for single-valued keys the action supplies, its keys (in their
+    order) seen before, so one lookup reads them all. :func:`_fast_context` reads any other
+    context item by item.
+    """
+    if type(raw) is not dict:
+        return ()
+    keys = tuple(raw)
+    names = _SHAPES.get((supported, keys))
+    if names is None:
+        names = _shape(keys, supported)
+    return names if names and set(map(type, raw.values())) == _ONLY_STR else ()
 
 
 _ONLY_STR = frozenset((str,))
