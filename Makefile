@@ -55,6 +55,7 @@ notebooks: $(STAMP)
 	$(BIN)/python scripts/execute_notebooks.py
 
 bench: $(TSTAMP) $(ORACLE)
+	$(BIN)/python -m compileall -q xraykit  # measured as installed: from bytecode, not from source
 	$(BIN)/python benchmarks/run.py
 
 screenshot: $(TSTAMP)
