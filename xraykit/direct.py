@@ -70,14 +70,46 @@ def _action_fits(patterns: tuple[str, ...], action_lower: str) -> bool:
     return False
 
 
+class _ActionFacts:
+    """What the catalog says of one action that every request for it needs, looked up once."""
+
+    __slots__ = ("full_name", "info", "lower", "rcp", "service", "supported", "wildcard_only")
+
+    def __init__(self, info: catalog.Action) -> None:
+        self.info = info
+        self.full_name = info.full_name
+        self.lower = info.full_name.lower()
+        self.service = info.service
+        self.wildcard_only = not info.resource_level
+        self.supported = _supported_keys(info)
+        self.rcp = catalog.rcp_supported(info.service)
+
+
+_FACTS: dict[str, _ActionFacts] = {}
+
+
+def _facts(action: str) -> _ActionFacts | None:
+    """The facts of the action as the request names it (any letter case); None when unknown."""
+    facts = _FACTS.get(action)
+    if facts is None:
+        info = catalog.find_action(action)
+        if info is None:
+            return None
+        if len(_FACTS) >= 4096:
+            _FACTS.clear()
+        facts = _FACTS[action] = _ActionFacts(info)
+    return facts
+
+
 @lru_cache(maxsize=8192)
-def _resource_fits(action: catalog.Action, resource: str) -> bool:
-    """Whether the request's resource is one the action accepts (a catalog fact, so cached)."""
+def _resource_fits(action: str, resource: str) -> bool:
+    """Whether the request's resource is one the (known) action accepts: a catalog fact, so cached."""
     if resource == "*":
         return True
-    if not action.resource_level or not resource:
+    info = catalog.find_action(action)
+    if info is None or not info.resource_level or not resource:
         return False
-    return catalog.resource_type_of(resource, action) is not None
+    return catalog.resource_type_of(resource, info) is not None
 
 
 def _context(raw: Any, supported: frozenset[str]) -> dict[str, str | tuple[str, ...]] | None:
@@ -303,13 +335,13 @@ def decide_documents(
         return None
     if resource_account is not None and type(resource_account) is not str:
         return None
-    info = catalog.find_action(action)
-    if info is None or not _resource_fits(info, resource):
+    facts = _facts(action)
+    if facts is None or not _resource_fits(facts.full_name, resource):
         return None
     kind, principal_account = classify_principal(principal)
     if kind in _UNUSUAL_PRINCIPALS:
         return None
-    ctx = _context(context, _supported_keys(info))
+    ctx = _context(context, facts.supported)
     if ctx is None:
         return None
     scp_levels = _levels(scps)
@@ -321,10 +353,10 @@ def decide_documents(
         principal,
         principal_account,
         kind,
-        info.full_name,
-        info.full_name.lower(),
+        facts.full_name,
+        facts.lower,
         resource,
-        not info.resource_level,
+        facts.wildcard_only,
         ctx,
         bool(boundaries),
     )
@@ -358,13 +390,13 @@ def decide_documents(
         if not _scan(level, PolicyKind.RCP, view, outcome):
             return None
         rcp_outcomes.append(outcome)
-    if not catalog.rcp_supported(info.service):
+    if not facts.rcp:
         rcp_outcomes = []  # RCPs apply only to the services that support them
     account = _resource_account(resource, resource_account, principal_account)
     same_account = principal_account is not None and principal_account == account
     return decide_layers(
         view,
-        info.service,
+        facts.service,
         same_account,
         identity,
         resource_outcome,
