@@ -297,10 +297,9 @@ class _Part:
         self.deny = deny
         self.statements = statements
         self.constant = None if statements else LayerOutcome(layer, allow, deny)
-        # what the layer can say, built once (the resource-based policy's may say more, per request)
-        self.outcomes = {
-            (a, d): LayerOutcome(layer, a, d) for a in PrincipalMatch for d in PrincipalMatch if statements
-        }
+        # what the layer has said, each outcome built the first time it is said and then shared
+        # (the resource-based policy's may say more, per request: those are never shared)
+        self.outcomes: dict[tuple[PrincipalMatch, PrincipalMatch], LayerOutcome] = {}
 
 
 def _always_applies(statement: CompiledStatement) -> bool:
@@ -347,7 +346,10 @@ def _scan(part: _Part, view: RequestView) -> LayerOutcome:
                     names_session = names_session or _names_session(view, statement)
     if bypass or names_session:
         return LayerOutcome(layer, allow, deny, True, bypass, names_session)
-    return part.outcomes[allow, deny]
+    outcome = part.outcomes.get((allow, deny))
+    if outcome is None:
+        outcome = part.outcomes[allow, deny] = LayerOutcome(layer, allow, deny)
+    return outcome
 
 
 # what decide_layers is given when there is no resource-based policy (never changed by it)
