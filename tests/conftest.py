@@ -60,6 +60,25 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 @pytest.fixture(scope="session")
+def oracle_cases() -> Any:
+    """The case generator of the differential tests (``tests/oracle/cases.py``), loaded once.
+
+    Loaded under the name the conformance and harness tests give it, so all share one module.
+    """
+    import importlib.util
+
+    name = "xraykit_oracle_cases"
+    if name not in sys.modules:
+        path = Path(__file__).parent / "oracle" / "cases.py"
+        spec = importlib.util.spec_from_file_location(name, path)
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+    return sys.modules[name]
+
+
+@pytest.fixture(scope="session")
 def screenshot_dir(pytestconfig: pytest.Config) -> Path | None:
     """Where README screenshots go, or None (then they stay in the test's tmp dir only)."""
     value = pytestconfig.getoption("--screenshot-dir")

@@ -7,9 +7,7 @@ wrong, but it must not decline the everyday shape (or the stream would lose its 
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -29,17 +27,6 @@ POLICY_FIELDS = (
     "session_policy",
     "resource_policy",
 )
-
-
-def _cases_module() -> Any:
-    name = "xraykit_oracle_cases"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, REPO / "tests" / "oracle" / "cases.py")
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
 
 
 def _direct(case: dict[str, Any]) -> Any:
@@ -77,9 +64,9 @@ def _full(case: dict[str, Any]) -> Any:
 
 
 @pytest.mark.parametrize("seed", [1, 20261128])
-def test_direct_answers_as_the_full_path_does(seed: int) -> None:
+def test_direct_answers_as_the_full_path_does(seed: int, oracle_cases: Any) -> None:
     answered = valid = 0
-    for case in _cases_module().generate(3000, seed):
+    for case in oracle_cases.generate(3000, seed):
         full = _full(case)
         direct = _direct(case)
         if full is None:

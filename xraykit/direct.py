@@ -37,7 +37,7 @@ from xraykit.matching import (
     _resource_pattern,
     classify_principal,
 )
-from xraykit.policy import PolicyKind, fast_statement
+from xraykit.policy import PolicyKind, fast_header, fast_statement
 from xraykit.result import Decision, Layer, Reason
 from xraykit.wildcards import Glob
 
@@ -48,8 +48,6 @@ Answer = tuple[Decision, Reason, Layer | None, tuple[Layer, ...]]
 
 _NONE = PrincipalMatch.NONE
 _EXACT = PrincipalMatch.EXACT
-_POLICY_KEYS = frozenset(("Version", "Id", "Statement"))
-_VERSIONS = ("2012-10-17", "2008-10-17")
 _UNUSUAL_PRINCIPALS = ("unknown", "account")
 
 
@@ -227,20 +225,10 @@ def _scan(items: Any, kind: PolicyKind, view: RequestView, outcome: LayerOutcome
         if type(item) is not dict:
             return False
         document = item.get("policy") if "policy" in item and "Statement" not in item else item
-        if type(document) is not dict or not _POLICY_KEYS.issuperset(document):
+        header = fast_header(document, kind)
+        if header is None:
             return False
-        version = document.get("Version")
-        if version not in _VERSIONS and (version is not None or "Version" in document):
-            return False
-        if kind is PolicyKind.RCP and version != "2012-10-17":
-            return False
-        policy_id = document.get("Id")
-        if policy_id is not None and type(policy_id) is not str:
-            return False
-        raw = document.get("Statement")
-        statements = [raw] if type(raw) is dict else raw
-        if type(statements) is not list:
-            return False
+        version, statements = header
         variables = version == "2012-10-17"
         sids: set[str] = set()
         for statement in statements:

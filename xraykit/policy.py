@@ -920,8 +920,13 @@ def _fast_statement(raw: Any, kind: PolicyKind, sids: set[str]) -> Statement | N
     )
 
 
-def _fast_policy(document: Any, kind: PolicyKind, name: str) -> Policy | None:
-    """The policy, when it has the everyday shape and is valid; None when it needs the full check."""
+def fast_header(document: Any, kind: PolicyKind) -> tuple[str | None, list[Any]] | None:
+    """``(Version, statements)`` of a document of the everyday shape, or None for the full check.
+
+    The document-level half of the one-pass check (:func:`fast_statement` is the other): a JSON
+    object with only ``Version``, ``Id`` and ``Statement``, a known Version (2012-10-17 for an
+    RCP), a string Id, and a Statement that is one object or a list (returned as a list).
+    """
     if type(document) is not dict or not _POLICY_KEY_SET.issuperset(document):
         return None
     version = document.get("Version")
@@ -936,6 +941,15 @@ def _fast_policy(document: Any, kind: PolicyKind, name: str) -> Policy | None:
     items = [raw] if type(raw) is dict else raw
     if type(items) is not list:
         return None
+    return version, items
+
+
+def _fast_policy(document: Any, kind: PolicyKind, name: str) -> Policy | None:
+    """The policy, when it has the everyday shape and is valid; None when it needs the full check."""
+    header = fast_header(document, kind)
+    if header is None:
+        return None
+    version, items = header
     sids: set[str] = set()
     statements = []
     for item in items:
@@ -947,7 +961,7 @@ def _fast_policy(document: Any, kind: PolicyKind, name: str) -> Policy | None:
         Policy,
         kind=kind,
         version=version,
-        id=policy_id,
+        id=document.get("Id"),
         statements=tuple(statements),
         name=name,
         document=document,
