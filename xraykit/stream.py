@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from xraykit.engine import PolicySet
     from xraykit.result import Evaluation
 
-__all__ = ["case_context", "decide_case", "run_stream"]
+__all__ = ["answer_line", "case_context", "decide_case", "run_stream", "run_stream_bytes"]
 
 _CASE_KEYS = frozenset(
     {
