@@ -35,16 +35,8 @@ from pathlib import Path
 
 from xraykit import catalog
 from xraykit.engine import PolicySet
+from xraykit.matrix import MANAGED_POLICIES
 
-MANAGED = (
-    "AWSXrayReadOnlyAccess",
-    "AWSXRayDaemonWriteAccess",
-    "AWSXrayWriteOnlyAccess",
-    "AWSXrayFullAccess",
-    "AWSXrayCrossAccountSharingConfiguration",
-    "AmazonS3ReadOnlyAccess",
-    "AWSElasticBeanstalkWebTier",
-)
 TAGGED = {
     "Version": "2012-10-17",
     "Statement": [
@@ -155,7 +147,7 @@ def rate_by_principal(policies: PolicySet, batch: list[tuple[str, str, dict, str
 
 
 def main(n: int = 100_000) -> dict:
-    policies = PolicySet(identity_policies=[*MANAGED, TAGGED])
+    policies = PolicySet(identity_policies=[*MANAGED_POLICIES, TAGGED])
     rate(policies, requests(2000, 1, distinct=True))  # warm the compiled statements
     stream = requests(n, 7, distinct=False)
     cold = requests(n, 8, distinct=True)

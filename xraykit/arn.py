@@ -246,6 +246,17 @@ class IdGenerator:
         return f"IdGenerator(seed={self.seed!r})"
 
 
+def _check_group_name(name: str) -> None:
+    if not _GROUP_NAME.match(name):
+        raise XrayKitError(
+            Issue(
+                "name",
+                f"`{name}` is not a valid group name",
+                "a group name has 1 to 32 letters, digits and dashes",
+            )
+        )
+
+
 def _check_common(partition: str, region: str, account: str) -> None:
     probe = f"arn:{partition}:xray:{region}:{account}:x"
     parse(probe, path="arn")
@@ -275,14 +286,7 @@ def group_arn(
     Raises:
         XrayKitError: for a bad name, region or account.
     """
-    if not _GROUP_NAME.match(name):
-        raise XrayKitError(
-            Issue(
-                "name",
-                f"`{name}` is not a valid group name",
-                "a group name has 1 to 32 letters, digits and dashes",
-            )
-        )
+    _check_group_name(name)
     _check_common(partition, region, account)
     generator = ids if ids is not None else IdGenerator(seed=f"{partition}:{region}:{account}:{name}")
     return f"arn:{partition}:xray:{region}:{account}:group/{name}/{generator.next_id()}"
@@ -305,14 +309,8 @@ def group_pattern(
     Raises:
         XrayKitError: for a bad name, region or account.
     """
-    if name != "*" and not _GROUP_NAME.match(name):
-        raise XrayKitError(
-            Issue(
-                "name",
-                f"`{name}` is not a valid group name",
-                "a group name has 1 to 32 letters, digits and dashes",
-            )
-        )
+    if name != "*":
+        _check_group_name(name)
     _check_common(partition, region, account)
     return f"arn:{partition}:xray:{region}:{account}:group/{name}/*"
 
