@@ -36,6 +36,7 @@ from xraykit.matching import (
     _match_one,
     _resource_pattern,
     classify_principal,
+    resource_applies,
 )
 from xraykit.policy import PolicyKind, fast_header, fast_statement
 from xraykit.result import Decision, Layer, Reason
@@ -150,34 +151,6 @@ def _context(raw: Any, supported: frozenset[str]) -> dict[str, str | tuple[str, 
     return out
 
 
-def _resource_ok(
-    patterns: tuple[str, ...] | None, negated: bool, deny: bool, variables: bool, view: RequestView
-) -> bool:
-    """The Resource or NotResource element against the request; as ``CompiledStatement._resource_ok``."""
-    if patterns is None:
-        return True
-    resource = view.resource
-    if resource == "*":
-        has_star = "*" in patterns
-        if not negated:
-            return has_star or (not view.wildcard_only and not deny)
-        return not has_star and (view.wildcard_only or not deny)
-    unresolved = False
-    for text in patterns:
-        pattern = _resource_pattern(text, variables)
-        matcher = pattern.matcher
-        if matcher is not None:
-            if matcher(resource):
-                return not negated
-            continue
-        matched, _ = pattern.test(resource, view)
-        if matched is None:
-            unresolved = True
-        elif matched:
-            return not negated
-    return negated and not unresolved
-
-
 def _principal_values(fields: Mapping[str, Any]) -> list[tuple[str, str]]:
     """Every principal named, as :meth:`~xraykit.policy.Principal.values` lists them."""
     if fields["wildcard"]:
@@ -241,7 +214,13 @@ def _scan(items: Any, kind: PolicyKind, view: RequestView, outcome: LayerOutcome
             if _action_fits(actions, action_lower) is not_action:
                 continue  # the Action element does not name the request's action
             deny = effect == "Deny"
-            if not _resource_ok(resources, not_resource, deny, variables, view):
+            if resources is not None and not resource_applies(
+                tuple(_resource_pattern(text, variables) for text in resources),
+                "*" in resources,
+                not_resource,
+                deny,
+                view,
+            ):
                 continue
             found = _principal_found(principal, not_principal, deny, view)
             if found is _NONE:

@@ -206,6 +206,43 @@ class _ResourcePattern:
         return bool(_compiled_arn(tuple(parts))(resource)), "".join(parts)
 
 
+def resource_applies(
+    patterns: tuple[_ResourcePattern, ...] | None,
+    star: bool,
+    negated: bool,
+    deny: bool,
+    request: RequestView,
+) -> bool:
+    """Whether a Resource (or, ``negated``, NotResource) element lets its statement apply.
+
+    The fast form of ``CompiledStatement._resource_applies`` (the same rules, no record), shared
+    by compiled statements and the one-request evaluator; ``star`` says whether an entry is ``*``.
+    On a request for ``*``, an action without resource-level permissions fits only through
+    ``*``; for other actions an Allow naming ARNs still applies and a Deny naming ARNs does not.
+    An entry whose variable has no value matches nothing, and keeps NotResource from applying.
+    """
+    if patterns is None:  # a resource-based policy statement without Resource
+        return True
+    if star:  # `*` matches every resource (`*` included), whatever the other entries say
+        return not negated
+    resource = request.resource
+    if resource == "*":
+        return (request.wildcard_only or not deny) if negated else (not request.wildcard_only and not deny)
+    unresolved = False
+    for pattern in patterns:
+        matcher = pattern.matcher
+        if matcher is not None:
+            if matcher(resource):
+                return not negated
+            continue
+        matched, _ = pattern.test(resource, request)
+        if matched is None:
+            unresolved = True
+        elif matched:
+            return not negated
+    return negated and not unresolved
+
+
 @lru_cache(maxsize=16384)
 def _resource_pattern(text: str, use_variables: bool) -> _ResourcePattern:
     return _ResourcePattern(text, use_variables)
@@ -406,35 +443,9 @@ class CompiledStatement:
         )
 
     # -- fast path (no Check records; must agree with the traced path above) -----------------
-    def _resource_ok(self, request: RequestView) -> bool:
-        patterns = self.resources
-        if patterns is None:
-            return True
-        if self.star:  # `*` matches every resource (`*` included), whatever the other entries say
-            return not self.not_resource
-        resource = request.resource
-        if resource == "*":
-            has_star = any(p.is_star for p in patterns)
-            if not self.not_resource:
-                return has_star or (not request.wildcard_only and not self.deny)
-            return not has_star and (request.wildcard_only or not self.deny)
-        unresolved = False
-        for pattern in patterns:
-            matcher = pattern.matcher
-            if matcher is not None:
-                if matcher(resource):
-                    return not self.not_resource
-                continue
-            matched, _ = pattern.test(resource, request)
-            if matched is None:
-                unresolved = True
-            elif matched:
-                return not self.not_resource
-        return self.not_resource and not unresolved
-
     def applies_after_action(self, request: RequestView) -> PrincipalMatch:
         """How the statement applies (NONE: not at all) to a request whose action already fits it."""
-        if not self._resource_ok(request):
+        if not resource_applies(self.resources, self.star, self.not_resource, self.deny, request):
             return PrincipalMatch.NONE
         found = PrincipalMatch.EXACT if self.principal is None else self.principal_match(request)[0]
         if found is PrincipalMatch.NONE:
