@@ -25,7 +25,9 @@ from xraykit.conditions import holds
 from xraykit.engine import (
     _NO_RESOURCE_POLICY,
     LayerOutcome,
+    _bypasses,
     _key_facts,
+    _names_session,
     _resource_account,
     _supported_keys,
     decide_layers,
@@ -33,9 +35,9 @@ from xraykit.engine import (
 from xraykit.matching import (
     PrincipalMatch,
     RequestView,
-    _match_one,
     _resource_pattern,
     classify_principal,
+    principal_fit,
     resource_applies,
 )
 from xraykit.policy import PolicyKind, fast_header, fast_statement
@@ -163,28 +165,6 @@ def _principal_values(fields: Mapping[str, Any]) -> list[tuple[str, str]]:
     ]
 
 
-def _principal_found(
-    principal: Mapping[str, Any] | None,
-    not_principal: Mapping[str, Any] | None,
-    deny: bool,
-    view: RequestView,
-) -> PrincipalMatch:
-    """How Principal or NotPrincipal names the requester; as ``CompiledStatement.principal_match``."""
-    element = principal if principal is not None else not_principal
-    if element is None:
-        return _EXACT
-    best = _NONE
-    for kind, value in _principal_values(element):
-        found = _match_one(kind, value, view)
-        if found > best:
-            best = found
-    if principal is not None:
-        return best
-    if best is _NONE or (deny and view.has_boundary):
-        return _EXACT
-    return _NONE
-
-
 def _scan(items: Any, kind: PolicyKind, view: RequestView, outcome: LayerOutcome) -> bool:
     """Check every policy of a layer and add what its applying statements say to ``outcome``.
 
@@ -222,7 +202,12 @@ def _scan(items: Any, kind: PolicyKind, view: RequestView, outcome: LayerOutcome
                 view,
             ):
                 continue
-            found = _principal_found(principal, not_principal, deny, view)
+            element = principal if principal is not None else not_principal
+            found = (
+                _EXACT
+                if element is None
+                else principal_fit(_principal_values(element), principal is None, deny, view)
+            )
             if found is _NONE:
                 continue
             if condition and not holds(condition, view.context, variables=variables):
@@ -234,30 +219,12 @@ def _scan(items: Any, kind: PolicyKind, view: RequestView, outcome: LayerOutcome
             if found > outcome.allow:
                 outcome.allow = found
             if resource_layer and found is _EXACT:
-                outcome.bypass = outcome.bypass or _bypasses(view, principal, not_principal)
-                outcome.names_session = outcome.names_session or _names_session(view, principal)
+                wildcard = element is not None and bool(element["wildcard"])
+                outcome.bypass = outcome.bypass or _bypasses(view, wildcard)
+                outcome.names_session = outcome.names_session or _names_session(
+                    view, principal["aws"] if principal is not None else ()
+                )
     return True
-
-
-def _bypasses(
-    view: RequestView, principal: Mapping[str, Any] | None, not_principal: Mapping[str, Any] | None
-) -> bool:
-    """As ``engine._bypasses``: a same-account allow naming a user or session escapes a boundary."""
-    if view.principal_kind in ("user", "assumed-role", "federated-user"):
-        return True
-    if view.principal_kind == "role":
-        element = principal if principal is not None else not_principal
-        return element is not None and bool(element["wildcard"])
-    return False
-
-
-def _names_session(view: RequestView, principal: Mapping[str, Any] | None) -> bool:
-    """As ``engine._names_session``: an allow whose Principal names this very session."""
-    return (
-        view.principal_kind in ("assumed-role", "federated-user")
-        and principal is not None
-        and view.principal in principal["aws"]
-    )
 
 
 def _levels(items: Any) -> list[Any] | None:

@@ -342,8 +342,8 @@ def _scan(part: _Part, view: RequestView) -> LayerOutcome:
                 if found > allow:
                     allow = found
                 if layer is Layer.RESOURCE and found is PrincipalMatch.EXACT:
-                    bypass = bypass or _bypasses(view, statement)
-                    names_session = names_session or _names_session(view, statement)
+                    by, names = _resource_allow_flags(view, statement)
+                    bypass, names_session = bypass or by, names_session or names
     if bypass or names_session:
         return LayerOutcome(layer, allow, deny, True, bypass, names_session)
     outcome = part.outcomes.get((allow, deny))
@@ -557,8 +557,9 @@ class PolicySet:
                 else:
                     best_allow = max(best_allow, found)
                     if layer is Layer.RESOURCE and found is PrincipalMatch.EXACT:
-                        outcome.bypass = outcome.bypass or _bypasses(view, statement)
-                        outcome.names_session = outcome.names_session or _names_session(view, statement)
+                        by, names = _resource_allow_flags(view, statement)
+                        outcome.bypass = outcome.bypass or by
+                        outcome.names_session = outcome.names_session or names
             outcome.allow = max(outcome.allow, best_allow)
             outcome.deny = max(outcome.deny, best_deny)
             if explain:
@@ -776,23 +777,29 @@ class PolicySet:
         return Evaluation(request, decision, reason, by, blocked, traces, tuple(missing), notes)
 
 
-def _names_session(view: RequestView, statement: CompiledStatement) -> bool:
-    """An allow whose Principal names this very session (an assumed-role or federated-user ARN)."""
-    return (
-        view.principal_kind in ("assumed-role", "federated-user")
-        and statement.principal is not None
-        and not statement.not_principal
-        and view.principal in statement.principal.aws
-    )
+def _names_session(view: RequestView, named: tuple[str, ...]) -> bool:
+    """An allow whose Principal names this very session (an assumed-role or federated-user ARN).
+
+    ``named``: the ``AWS`` principals of the statement's Principal element (none for NotPrincipal).
+    """
+    return view.principal_kind in ("assumed-role", "federated-user") and view.principal in named
 
 
-def _bypasses(view: RequestView, statement: CompiledStatement) -> bool:
-    """A same-account resource-based allow that names a user or session is not limited by a boundary."""
+def _bypasses(view: RequestView, wildcard: bool) -> bool:
+    """A same-account resource-based allow that names a user or session is not limited by a boundary.
+
+    ``wildcard``: the statement's Principal (or NotPrincipal) element is ``*``.
+    """
     if view.principal_kind in ("user", "assumed-role", "federated-user"):
         return True
-    if view.principal_kind == "role":
-        return statement.principal is not None and statement.principal.wildcard
-    return False
+    return view.principal_kind == "role" and wildcard
+
+
+def _resource_allow_flags(view: RequestView, statement: CompiledStatement) -> tuple[bool, bool]:
+    """``(bypass, names_session)`` of a resource-based Allow that names the requester exactly."""
+    element = statement.principal
+    named = element.aws if element is not None and not statement.not_principal else ()
+    return _bypasses(view, element is not None and element.wildcard), _names_session(view, named)
 
 
 _MEMO_SIZE = 1 << 16
