@@ -768,3 +768,45 @@ def test_an_unknown_managed_policy_name_gets_a_suggestion() -> None:
     assert issue.source == "identity_policies[0]"
     assert issue.message == "unknown managed policy `AWSXrayReadOnlyAcess`"
     assert issue.hint is not None and issue.hint.startswith("did you mean `AWSXrayReadOnlyAccess`")
+
+
+_SQS_ONLY = {"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": "sqs:*", "Resource": "*"}}
+
+
+@pytest.mark.parametrize(
+    ("principal", "named", "expected"),
+    [
+        pytest.param(
+            "arn:aws:iam::123456789012:user/alice",
+            {"AWS": "arn:aws:iam::123456789012:user/alice"},
+            Decision.ALLOWED,
+            id="a bucket policy naming the user is not limited by the user's boundary",
+        ),
+        pytest.param(
+            "arn:aws:iam::123456789012:role/app",
+            {"AWS": "arn:aws:iam::123456789012:role/app"},
+            Decision.IMPLICIT_DENY,
+            id="naming a role (not its session) leaves the role's boundary in force",
+        ),
+        pytest.param(
+            "arn:aws:iam::123456789012:role/app",
+            "*",
+            Decision.ALLOWED,
+            id="a bucket policy open to every principal is not limited by a role's boundary",
+        ),
+    ],
+)
+def test_which_resource_based_allows_a_boundary_cannot_limit(
+    principal: str, named: Any, expected: Decision
+) -> None:
+    # (the independent evaluator gives the same three answers)
+    bucket_policy = {
+        "Version": "2012-10-17",
+        "Statement": {"Effect": "Allow", "Principal": named, "Action": "s3:GetObject", "Resource": "*"},
+    }
+    policies = PolicySet(permission_boundaries=[_SQS_ONLY], resource_policy=bucket_policy)
+    evaluation = policies.evaluate("s3:GetObject", "arn:aws:s3:::b/k", principal=principal)
+    assert evaluation.decision is expected
+    assert policies.decide("s3:GetObject", "arn:aws:s3:::b/k", principal=principal) is expected
+    if expected is Decision.IMPLICIT_DENY:
+        assert evaluation.blocked_by == (Layer.BOUNDARY,)
