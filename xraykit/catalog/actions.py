@@ -8,12 +8,12 @@ use; X-Ray actions also carry xraykit's seed-versus-today facts.
 from __future__ import annotations
 
 import functools
-import re
 from typing import Any
 
 from xraykit.catalog import _data
 from xraykit.catalog.model import Action, ResourceTypeRef
 from xraykit.errors import Issue, XrayKitError, did_you_mean
+from xraykit.wildcards import Glob
 
 __all__ = [
     "ACCESS_LEVELS",
@@ -21,7 +21,6 @@ __all__ = [
     "actions",
     "expand",
     "find_action",
-    "glob_regex",
     "rcp_supported",
     "service_exists",
     "service_name",
@@ -262,14 +261,6 @@ def actions(
     return found
 
 
-@functools.lru_cache(maxsize=1024)
-def glob_regex(pattern: str) -> re.Pattern[str]:
-    """An IAM wildcard as a compiled regular expression: ``*`` any run, ``?`` one character,
-    matched against the whole text, case-insensitively."""
-    body = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
-    return re.compile(body + r"\Z", re.IGNORECASE | re.DOTALL)
-
-
 def expand(pattern: str, *, path: str = "action") -> tuple[Action, ...]:
     """The actions an IAM action pattern matches, in catalog order.
 
@@ -304,12 +295,12 @@ def _expand(pattern: str, path: str) -> tuple[Action, ...]:
         )
     if not any(c in service for c in "*?"):
         lower = _known_service(service, pattern, path)
-        regex = glob_regex(rest)
-        return tuple(a for a in _service_actions(lower) if regex.match(a.name))
-    whole = glob_regex(pattern)
-    service_regex = glob_regex(service)
+        fits = Glob(rest, ignore_case=True).matches  # the engine's own matcher
+        return tuple(a for a in _service_actions(lower) if fits(a.name))
+    whole = Glob(pattern, ignore_case=True).matches
+    service_fits = Glob(service, ignore_case=True).matches
     out: list[Action] = []
     for name in services():
-        if service_regex.match(name):
-            out.extend(a for a in _service_actions(name) if whole.match(a.full_name))
+        if service_fits(name):
+            out.extend(a for a in _service_actions(name) if whole(a.full_name))
     return tuple(out)
