@@ -239,3 +239,26 @@ def test_edges_the_generator_does_not_reach(case: dict[str, Any]) -> None:
     direct = _direct(case)
     assert direct is not None
     assert direct == _full(case)
+
+
+@pytest.mark.parametrize(("value", "policy_value"), [(10.0, "10"), (2.5, "2.5"), (True, "true"), (7, "7")])
+def test_context_numbers_read_as_policy_numbers_do(value: Any, policy_value: str) -> None:
+    # `10.0` reads as `10`, as in a policy (and as the independent evaluator reads JSON numbers)
+    policy = {
+        "Version": "2012-10-17",
+        "Statement": {
+            "Effect": "Allow",
+            "Action": "xray:GetGroup",
+            "Resource": "*",
+            "Condition": {"StringEquals": {"aws:ResourceTag/n": policy_value}},
+        },
+    }
+    case = {
+        "action": "xray:GetGroup",
+        "resource": GROUP,
+        "principal": ALICE,
+        "identity_policies": [policy],
+        "context": {"aws:ResourceTag/n": value},
+    }
+    assert _full(case)[0].value == "Allowed"
+    assert _direct(case) == _full(case)

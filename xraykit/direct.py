@@ -40,6 +40,7 @@ from xraykit.matching import (
     principal_fit,
     resource_applies,
 )
+from xraykit.operators import value_text
 from xraykit.policy import PolicyKind, fast_header, fast_statement
 from xraykit.result import Decision, Layer, Reason
 from xraykit.wildcards import Glob
@@ -138,10 +139,8 @@ def _context(raw: Any, supported: frozenset[str]) -> dict[str, str | tuple[str, 
             kind = type(item)
             if kind is str:
                 strings.append(item)
-            elif kind is bool:
-                strings.append("true" if item else "false")
-            elif kind is int or kind is float:
-                strings.append(str(item))
+            elif kind is bool or kind is int or kind is float:
+                strings.append(value_text(item))  # as policy values read: `10.0` is `10`
             else:
                 return None
         if multivalued:

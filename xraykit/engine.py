@@ -25,6 +25,7 @@ from typing import Any
 from xraykit import catalog
 from xraykit.errors import Issue, XrayKitError
 from xraykit.matching import CompiledStatement, PrincipalMatch, RequestView, action_set, classify_principal
+from xraykit.operators import value_text
 from xraykit.policy import Policy, PolicyKind, _type_name, parse_policy
 from xraykit.result import Decision, Evaluation, Layer, PolicyTrace, Reason, Request, StatementTrace
 
@@ -875,6 +876,8 @@ def _key_facts(key: str) -> tuple[str, str, bool]:
     if facts is None:
         lower = key.lower()
         info = catalog.find_condition_key(key)
+        if len(_KEY_FACTS) >= 4096:  # keys come from requests (tag names): keep the table bounded
+            _KEY_FACTS.clear()
         facts = _KEY_FACTS[key] = (lower, lower.split("/", 1)[0], bool(info and info.multivalued))
     return facts
 
@@ -983,15 +986,12 @@ def _normalize_context(
         if not lower.startswith("aws:") and lower.split("/", 1)[0] not in supported:
             notes.append(f"`{key}` is ignored: `{action.full_name}` does not supply it")
             continue
-        info = catalog.find_condition_key(key)
-        multivalued = bool(info and info.multivalued)
+        multivalued = _key_facts(key)[2]
         values = value if isinstance(value, list | tuple) else [value]
         strings: list[str] = []
         for item in values:
-            if isinstance(item, bool):
-                strings.append("true" if item else "false")
-            elif isinstance(item, int | float | str):
-                strings.append(str(item))
+            if isinstance(item, bool | int | float | str):
+                strings.append(value_text(item))  # as policy values read: `10.0` is `10`
             else:
                 issues.append(
                     Issue(
