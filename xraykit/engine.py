@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 
 from xraykit import catalog
@@ -55,7 +55,6 @@ class LayerOutcome:
     present: bool = True
     bypass: bool = False  # resource policy only: an allow that a permissions boundary cannot limit
     names_session: bool = False  # resource policy only: an allow that names the session ARN itself
-    level: int | None = None
     traces: list[PolicyTrace] | None = None
 
     @property
@@ -174,14 +173,11 @@ def decide_layers(
 class _CompiledPolicy:
     """A policy whose statements are compiled on first need (most never are, for one request)."""
 
-    __slots__ = ("_actions", "_compiled", "by_action", "kind", "layer", "level", "name", "policy")
+    __slots__ = ("_actions", "_compiled", "by_action", "name", "policy")
 
-    def __init__(self, policy: Policy, layer: Layer, level: int | None = None) -> None:
+    def __init__(self, policy: Policy) -> None:
         self.policy = policy
         self.name = policy.name
-        self.kind = policy.kind
-        self.layer = layer
-        self.level = level
         self._actions = [
             (action_set(s.action if s.action is not None else s.not_action or ()), s.action is None)
             for s in policy.statements
@@ -364,6 +360,12 @@ _RCP_FULL_ACCESS = {
 }
 
 
+@cache
+def _rcp_full_access() -> Policy:
+    """RCPFullAWSAccess, parsed once (a :class:`Policy` is frozen, so every set may share it)."""
+    return parse_policy(_RCP_FULL_ACCESS, PolicyKind.RESOURCE, name="RCPFullAWSAccess")
+
+
 def _load(item: PolicyInput, kind: PolicyKind, name: str) -> Policy:
     """A policy from a :class:`Policy`, a document, ``{"name", "policy"}``, JSON text or a managed name."""
     if isinstance(item, Policy):
@@ -427,40 +429,33 @@ class PolicySet:
         if issues:
             raise XrayKitError(issues)
 
-        def load(
-            item: PolicyInput, kind: PolicyKind, name: str, layer: Layer, level: int | None = None
-        ) -> _CompiledPolicy | None:
+        def load(item: PolicyInput, kind: PolicyKind, name: str) -> _CompiledPolicy | None:
             try:
-                return _CompiledPolicy(_load(item, kind, name), layer, level)
+                return _CompiledPolicy(_load(item, kind, name))
             except XrayKitError as error:
                 issues.extend(i if i.source else i.located(name) for i in error.issues)
                 return None
 
         self.identity = [
-            load(p, PolicyKind.IDENTITY, f"identity_policies[{i}]", Layer.IDENTITY)
-            for i, p in enumerate(identity_policies)
+            load(p, PolicyKind.IDENTITY, f"identity_policies[{i}]") for i, p in enumerate(identity_policies)
         ]
         self.boundaries = [
-            load(p, PolicyKind.BOUNDARY, f"permission_boundaries[{i}]", Layer.BOUNDARY)
+            load(p, PolicyKind.BOUNDARY, f"permission_boundaries[{i}]")
             for i, p in enumerate(permission_boundaries or ())
         ]
         self.session = (
-            None
-            if session_policy is None
-            else load(session_policy, PolicyKind.SESSION, "session_policy", Layer.SESSION)
+            None if session_policy is None else load(session_policy, PolicyKind.SESSION, "session_policy")
         )
         self.resource = (
-            None
-            if resource_policy is None
-            else load(resource_policy, PolicyKind.RESOURCE, "resource_policy", Layer.RESOURCE)
+            None if resource_policy is None else load(resource_policy, PolicyKind.RESOURCE, "resource_policy")
         )
         self.scps = [
-            [load(p, PolicyKind.SCP, f"scps[{lv}][{i}]", Layer.SCP, lv) for i, p in enumerate(level)]
+            [load(p, PolicyKind.SCP, f"scps[{lv}][{i}]") for i, p in enumerate(level)]
             for lv, level in enumerate(_levels(scps))
         ]
         rcp_levels = _levels(rcps)
         self.rcps = [
-            [load(p, PolicyKind.RCP, f"rcps[{lv}][{i}]", Layer.RCP, lv) for i, p in enumerate(level)]
+            [load(p, PolicyKind.RCP, f"rcps[{lv}][{i}]") for i, p in enumerate(level)]
             for lv, level in enumerate(rcp_levels)
         ]
         if issues:
@@ -468,9 +463,8 @@ class PolicySet:
         self._plans: dict[str, _Plan] = {}
         self._projected: dict[tuple[Any, ...], Decision] = {}
         self._principals: dict[str, tuple[str, str | None]] = {}
-        full = parse_policy(_RCP_FULL_ACCESS, PolicyKind.RESOURCE, name="RCPFullAWSAccess")
-        for lv, level in enumerate(self.rcps):
-            level.insert(0, _CompiledPolicy(full, Layer.RCP, lv))
+        for level in self.rcps:
+            level.insert(0, _CompiledPolicy(_rcp_full_access()))
 
     # -- requests --------------------------------------------------------------------------
     def _view(
@@ -539,7 +533,7 @@ class PolicySet:
         explain: bool,
         level: int | None = None,
     ) -> LayerOutcome:
-        outcome = LayerOutcome(layer, level=level)
+        outcome = LayerOutcome(layer)
         for policy in policies:
             assert policy is not None
             statements = policy.statements if explain else policy.relevant(view.action_lower)

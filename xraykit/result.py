@@ -109,13 +109,14 @@ def reason_text(reason: Reason, **values: Any) -> str:
 
     Placeholders with no value are left as they are, so a sentence never fails to render.
     """
-    template = _reason_texts()[reason.value]
+    return _reason_texts()[reason.value].format_map(_Keep(values))
 
-    class _Keep(dict[str, Any]):
-        def __missing__(self, key: str) -> str:
-            return "{" + key + "}"
 
-    return template.format_map(_Keep(values))
+class _Keep(dict[str, Any]):
+    """Values for ``str.format_map`` that leave an unknown ``{placeholder}`` as it is."""
+
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
 
 
 Values = tuple[tuple[str, str], ...]

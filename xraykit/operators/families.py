@@ -181,7 +181,8 @@ def _in_network(network: Network, address: Address) -> bool:
     return network.version == address.version and address in network
 
 
-def _arn(text: str) -> ArnPattern | None:
+@lru_cache(maxsize=4096)
+def _arn(text: str) -> ArnPattern | None:  # (a compiled pattern never changes: shared)
     pattern = ArnPattern(text)
     return pattern if pattern.valid else None
 
@@ -189,6 +190,11 @@ def _arn(text: str) -> ArnPattern | None:
 def _arn_parts(parts: Parts) -> ArnPattern | None:
     pattern = ArnPattern.from_parts(parts)
     return pattern if pattern.valid else None
+
+
+@lru_cache(maxsize=4096)
+def _glob(text: str) -> Glob:  # (a compiled pattern never changes: shared)
+    return Glob(text)
 
 
 def _joined(read: Callable[[str], Any]) -> Callable[[Parts], Any]:
@@ -229,7 +235,9 @@ def comparator(family: str, comparison: str) -> Comparator:
     """
     if family == "String":
         if comparison == "like":
-            return Comparator(family, comparison, Glob, Glob.from_parts, _identity, lambda g, v: g.matches(v))
+            return Comparator(
+                family, comparison, _glob, Glob.from_parts, _identity, lambda g, v: g.matches(v)
+            )
         read = _lower if comparison == "equals-ignore-case" else _identity
         return Comparator(family, comparison, read, _joined(read), read, operator.eq)
     if family == "Numeric":
