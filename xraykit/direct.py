@@ -29,7 +29,7 @@ from xraykit.engine import (
     _key_facts,
     _names_session,
     _resource_account,
-    _supported_keys,
+    action_facts,
     decide_layers,
 )
 from xraykit.matching import (
@@ -70,48 +70,6 @@ def _action_fits(patterns: tuple[str, ...], action_lower: str) -> bool:
         if ("*" in low or "?" in low) and _action_glob(low)(action_lower):
             return True
     return False
-
-
-class _ActionFacts:
-    """What the catalog says of one action that every request for it needs, looked up once."""
-
-    __slots__ = ("full_name", "info", "lower", "rcp", "service", "supported", "wildcard_only")
-
-    def __init__(self, info: catalog.Action) -> None:
-        self.info = info
-        self.full_name = info.full_name
-        self.lower = info.full_name.lower()
-        self.service = info.service
-        self.wildcard_only = not info.resource_level
-        self.supported = _supported_keys(info)
-        self.rcp = catalog.rcp_supported(info.service)
-
-
-_FACTS: dict[str, _ActionFacts] = {}
-
-
-def _facts(action: str) -> _ActionFacts | None:
-    """The facts of the action as the request names it (any letter case); None when unknown."""
-    facts = _FACTS.get(action)
-    if facts is None:
-        info = catalog.find_action(action)
-        if info is None:
-            return None
-        if len(_FACTS) >= 4096:
-            _FACTS.clear()
-        facts = _FACTS[action] = _ActionFacts(info)
-    return facts
-
-
-@lru_cache(maxsize=8192)
-def _resource_fits(action: str, resource: str) -> bool:
-    """Whether the request's resource is one the (known) action accepts: a catalog fact, so cached."""
-    if resource == "*":
-        return True
-    info = catalog.find_action(action)
-    if info is None or not info.resource_level or not resource:
-        return False
-    return catalog.resource_type_of(resource, info) is not None
 
 
 def _context(raw: Any, supported: frozenset[str]) -> dict[str, str | tuple[str, ...]] | None:
@@ -268,8 +226,8 @@ def decide_documents(
         return None
     if resource_account is not None and type(resource_account) is not str:
         return None
-    facts = _facts(action)
-    if facts is None or not _resource_fits(facts.full_name, resource):
+    facts = action_facts(action)
+    if facts is None or not catalog.arn_fits_action(facts.info, resource):
         return None
     kind, principal_account = classify_principal(principal)
     if kind in _UNUSUAL_PRINCIPALS:

@@ -208,6 +208,37 @@ class _CompiledPolicy:
         return found
 
 
+class ActionFacts:
+    """What the catalog says of one action that every request for it needs, looked up once.
+
+    Attributes:
+        info: the catalog entry.
+        full_name: ``service:Name`` as AWS spells it; ``lower``: the same, lowercased.
+        service: the service prefix.
+        wildcard_only: the action has no resource-level permissions (its resource is ``*``).
+        supported: lowercased prefixes of the service condition keys its requests carry.
+        rcp: resource control policies apply to its service.
+    """
+
+    __slots__ = ("full_name", "info", "lower", "rcp", "service", "supported", "wildcard_only")
+
+    def __init__(self, info: catalog.Action) -> None:
+        self.info = info
+        self.full_name = info.full_name
+        self.lower = info.full_name.lower()
+        self.service = info.service
+        self.wildcard_only = not info.resource_level
+        self.supported = _supported_keys(info)
+        self.rcp = catalog.rcp_supported(info.service)
+
+
+@lru_cache(maxsize=4096)
+def action_facts(action: str) -> ActionFacts | None:
+    """The :class:`ActionFacts` of an action as a request names it (any letter case); None when unknown."""
+    info = catalog.find_action(action)
+    return None if info is None else ActionFacts(info)
+
+
 class _Plan:
     """Everything about one action that does not change from request to request."""
 
@@ -230,13 +261,13 @@ class _Plan:
         "wildcard_only",
     )
 
-    def __init__(self, owner: PolicySet, info: catalog.Action) -> None:
-        self.info = info
-        self.lower = info.full_name.lower()
-        self.service = info.service
-        self.wildcard_only = not info.resource_level
-        self.supported = _supported_keys(info)
-        self.rcp_applies = catalog.rcp_supported(info.service)
+    def __init__(self, owner: PolicySet, facts: ActionFacts) -> None:
+        self.info = facts.info
+        self.lower = facts.lower
+        self.service = facts.service
+        self.wildcard_only = facts.wildcard_only
+        self.supported = facts.supported
+        self.rcp_applies = facts.rcp
 
         def flat(policies: Sequence[_CompiledPolicy | None]) -> tuple[CompiledStatement, ...]:
             return tuple(st for p in policies if p is not None for st in p.relevant(self.lower))
@@ -587,7 +618,11 @@ class PolicySet:
     def _plan(self, action: str) -> _Plan:
         plan = self._plans.get(action)
         if plan is None:
-            plan = self._plans[action] = _Plan(self, _known_action(action))
+            facts = action_facts(action) if type(action) is str else None
+            if facts is None:
+                _known_action(action)  # raises the error with suggestions
+            assert facts is not None
+            plan = self._plans[action] = _Plan(self, facts)
         return plan
 
     def decide(
@@ -618,7 +653,7 @@ class PolicySet:
         plan = self._plans.get(action) or self._plan(action)
         fitting = plan.fitting
         in_arn = fitting.get(resource)  # the account the ARN names ("" for none), once it fits
-        if in_arn is None and type(resource) is str and _resource_fits(plan, resource):
+        if in_arn is None and type(resource) is str and catalog.arn_fits_action(plan.info, resource):
             if len(fitting) >= _MEMO_SIZE:
                 fitting.clear()
             in_arn = fitting[resource] = _arn_account(resource)
@@ -798,15 +833,6 @@ def _resource_allow_flags(view: RequestView, statement: CompiledStatement) -> tu
 
 
 _MEMO_SIZE = 1 << 16
-
-
-def _resource_fits(plan: _Plan, resource: str) -> bool:
-    """Whether the request's resource is of a kind the action accepts (the full path words the error)."""
-    if resource == "*":
-        return True
-    if plan.wildcard_only or not resource:
-        return False
-    return catalog.arn_fits_action(plan.info, resource)  # resource_type_of(...) is not None, faster
 
 
 def _known_action(action: str) -> catalog.Action:
