@@ -12,10 +12,11 @@ This module is a leaf: it imports nothing from xraykit.
 from __future__ import annotations
 
 import difflib
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-__all__ = ["Issue", "XrayKitError", "closest", "did_you_mean"]
+__all__ = ["Issue", "XrayKitError", "closest", "did_you_mean", "json_issue"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,3 +98,55 @@ def did_you_mean(word: str, candidates: Sequence[str], n: int = 3) -> str | None
     if not hits:
         return None
     return "did you mean " + " or ".join(f"`{h}`" for h in hits) + "?"
+
+
+def json_issue(
+    error: json.JSONDecodeError, source: str | None = None, path: str = "", *, expected: str = "a policy"
+) -> Issue:
+    """One readable issue for text that is not JSON: what is wrong, where (line and column), a hint.
+
+    Trailing commas, comments, cut-off text and single quotes get their own message; anything else
+    gets the parser's own words. Every place in xraykit that reads JSON text reports through this.
+
+    Args:
+        error: what :func:`json.loads` raised.
+        source: a name for the text (a file name), if any.
+        path: where the text was given (an argument or control name); ``""`` for the whole input.
+        expected: what the text should hold, for the hint on empty text (``"a scenario"``).
+    """
+    where = f"line {error.lineno} column {error.colno}"
+    doc, pos = error.doc, error.pos
+    if not doc.strip():
+        return Issue(
+            path, "not valid JSON: the text is empty", f"{expected} is a JSON object: `{{...}}`", source
+        )
+    if error.msg.startswith("Unterminated string"):
+        return Issue(
+            path, f"not valid JSON: the text ends inside a string ({where})", "the text looks cut off", source
+        )
+    if doc[:pos].rstrip().endswith(",") and doc[pos : pos + 1] in ("]", "}"):
+        return Issue(
+            path,
+            f"not valid JSON: a comma before `{doc[pos]}` at {where}",
+            "JSON allows no comma after the last item: remove it",
+            source,
+        )
+    if doc[pos : pos + 2] in ("//", "/*") or doc[pos : pos + 1] == "#":
+        return Issue(path, f"not valid JSON: a comment at {where}", "JSON has no comments: remove it", source)
+    if pos >= len(doc.rstrip()):
+        return Issue(
+            path, f"not valid JSON: the text ends too early ({where})", "the text looks cut off", source
+        )
+    if error.msg.startswith("Expecting property name enclosed in double quotes"):
+        return Issue(
+            path,
+            f"not valid JSON: a name not in double quotes at {where}",
+            "JSON needs double quotes around names and strings: `\"Effect\"`, not `'Effect'`",
+            source,
+        )
+    return Issue(
+        path,
+        f"not valid JSON: {error.msg[0].lower()}{error.msg[1:]} at {where}",
+        "check for a missing comma, quote or bracket near that place",
+        source,
+    )

@@ -24,7 +24,7 @@ from typing import Any, Literal, TypeVar
 from pydantic import BaseModel, ConfigDict, model_validator
 
 from xraykit import operators
-from xraykit.errors import Issue, XrayKitError, did_you_mean
+from xraykit.errors import Issue, XrayKitError, did_you_mean, json_issue
 
 _M = TypeVar("_M", bound=BaseModel)
 
@@ -194,7 +194,7 @@ def parse_policy(
         try:
             document = json.loads(document)
         except json.JSONDecodeError as error:
-            raise XrayKitError(_json_issue(error, source)) from None
+            raise XrayKitError(json_issue(error, source)) from None
         except UnicodeDecodeError:
             raise XrayKitError(Issue("", "not valid JSON: the text is not UTF-8", None, source)) from None
     fast = _fast_policy(document, kind, name)
@@ -205,45 +205,6 @@ def parse_policy(
         raise XrayKitError(issue.located(source) for issue in issues)
     assert isinstance(document, Mapping)
     return _normalize(document, kind, name)
-
-
-def _json_issue(error: json.JSONDecodeError, source: str | None) -> Issue:
-    """One readable issue for text that is not JSON."""
-    where = f"line {error.lineno} column {error.colno}"
-    before = error.doc[: error.pos].rstrip()
-    if not error.doc.strip():
-        return Issue("", "not valid JSON: the text is empty", "a policy is a JSON object: `{...}`", source)
-    if error.msg.startswith("Unterminated string"):
-        return Issue(
-            "", f"not valid JSON: the text ends inside a string ({where})", "the text looks cut off", source
-        )
-    if before.endswith(",") and error.doc[error.pos : error.pos + 1] in ("]", "}"):
-        closing = error.doc[error.pos]
-        return Issue(
-            "",
-            f"not valid JSON: a comma before `{closing}` at {where}",
-            "JSON allows no comma after the last item: remove it",
-            source,
-        )
-    if error.doc[error.pos : error.pos + 2] in ("//", "/*") or error.doc[error.pos : error.pos + 1] == "#":
-        return Issue("", f"not valid JSON: a comment at {where}", "JSON has no comments: remove it", source)
-    if error.pos >= len(error.doc.rstrip()):
-        return Issue(
-            "", f"not valid JSON: the text ends too early ({where})", "the text looks cut off", source
-        )
-    if error.msg.startswith("Expecting property name enclosed in double quotes"):
-        return Issue(
-            "",
-            f"not valid JSON: a name not in double quotes at {where}",
-            "JSON needs double quotes around names and strings: `\"Effect\"`, not `'Effect'`",
-            source,
-        )
-    return Issue(
-        "",
-        f"not valid JSON: {error.msg[0].lower()}{error.msg[1:]} at {where}",
-        "check for a missing comma, quote or bracket near that place",
-        source,
-    )
 
 
 def _an(noun: str) -> str:

@@ -27,7 +27,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from xraykit.errors import Issue, XrayKitError, did_you_mean
+from xraykit.errors import Issue, XrayKitError, did_you_mean, json_issue
 from xraykit.result import Layer, Reason
 
 __all__ = [
@@ -369,9 +369,7 @@ def load_scenario(name: str) -> Scenario:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
-        raise XrayKitError(
-            Issue(f"line {error.lineno}", f"not JSON: {error.msg.lower()}", source=f"{stem}.json")
-        ) from None
+        raise XrayKitError(json_issue(error, f"{stem}.json", expected="a scenario")) from None
     scenario = parse_scenario(data, f"{stem}.json")
     if slug(scenario.name) != stem:
         raise XrayKitError(

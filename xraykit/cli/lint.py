@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from xraykit.errors import Issue, XrayKitError
+from xraykit.errors import Issue, XrayKitError, json_issue
 
 _KINDS = {
     "identity": "identity-based policy",
@@ -81,14 +81,7 @@ def read_policy_argument(text: str) -> tuple[Any, str]:
     try:
         return json.loads(content), source
     except json.JSONDecodeError as error:
-        raise XrayKitError(
-            Issue(
-                "",
-                f"not valid JSON: {error.msg.lower()} at line {error.lineno} column {error.colno}",
-                "check for a missing comma, quote or bracket near that place",
-                source,
-            )
-        ) from None
+        raise XrayKitError(json_issue(error, source)) from None
 
 
 def run(args: argparse.Namespace) -> int:

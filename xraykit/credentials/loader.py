@@ -29,7 +29,7 @@ from typing import Any
 from xraykit.credentials import facts
 from xraykit.credentials.daemon import DaemonOptions
 from xraykit.credentials.model import Environment, Platform, PlatformKind
-from xraykit.errors import Issue, XrayKitError, did_you_mean
+from xraykit.errors import Issue, XrayKitError, did_you_mean, json_issue
 
 __all__ = ["environment_from_dict", "example", "examples", "load_environment"]
 
@@ -222,9 +222,7 @@ def load_environment(path: str | Path) -> tuple[Environment, DaemonOptions | Non
     except OSError as error:
         raise XrayKitError(Issue("", f"cannot read `{path}`: {error.strerror or error}")) from None
     except json.JSONDecodeError as error:
-        raise XrayKitError(
-            Issue(f"line {error.lineno}", f"not JSON: {error.msg.lower()}", source=path.name)
-        ) from None
+        raise XrayKitError(json_issue(error, path.name, expected="an environment")) from None
     return environment_from_dict(data, source=path.name)
 
 

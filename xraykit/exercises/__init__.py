@@ -24,7 +24,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from xraykit.errors import Issue, XrayKitError, did_you_mean
+from xraykit.errors import Issue, XrayKitError, did_you_mean, json_issue
 from xraykit.exercises.model import Exercise, QuizCard, Requirement, doc
 from xraykit.exercises.quiz import QUIZ
 from xraykit.exercises.tasks import EXERCISES
@@ -141,9 +141,7 @@ def _loaded(answer: Any) -> Any:
         try:
             return json.loads(answer)
         except json.JSONDecodeError as error:
-            raise XrayKitError(
-                Issue("answer", f"not valid JSON: {error.msg.lower()} at line {error.lineno}")
-            ) from None
+            raise XrayKitError(json_issue(error, path="answer")) from None
     return answer
 
 

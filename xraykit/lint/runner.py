@@ -7,7 +7,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from typing import Any
 
 from xraykit import catalog
-from xraykit.errors import XrayKitError
+from xraykit.errors import XrayKitError, json_issue
 from xraykit.lint.actions import check_actions
 from xraykit.lint.breadth import check_breadth
 from xraykit.lint.conditions import check_conditions
@@ -17,7 +17,7 @@ from xraykit.lint.resources import check_resources
 from xraykit.lint.rules import finding, rule
 from xraykit.lint.semantics import check_semantics
 from xraykit.lint.versions import check_version
-from xraykit.policy import Policy, PolicyKind, check_policy, parse_policy
+from xraykit.policy import Policy, PolicyKind, parse_policy
 
 __all__ = ["CHECKS", "lint"]
 
@@ -43,19 +43,10 @@ def _document(policy: Policy | Mapping[str, Any] | str | bytes, source: str | No
         if text and not text.startswith(("{", "[")):
             return catalog.managed_policy(text), source or text
         try:
-            return json.loads(text), source
+            return json.loads(policy), source
         except json.JSONDecodeError as error:
-            raise XrayKitError(_parse_policy_error(text, source)) from error
+            raise XrayKitError(json_issue(error, source)) from None
     return policy, source
-
-
-def _parse_policy_error(text: str, source: str | None) -> Any:
-    """The validator's issue for text that is not JSON."""
-    try:
-        parse_policy(text, source=source)
-    except XrayKitError as error:
-        return error.issues
-    return ()  # pragma: no cover - only called for text that failed to parse
 
 
 def lint(
@@ -92,14 +83,14 @@ def lint(
     def keep(item: Finding) -> bool:
         return item.code not in skip and (wanted is None or item.code in wanted)
 
-    issues = check_policy(document, kind)
-    if issues:
+    try:
+        parsed = parse_policy(document, kind, name=source or "policy", source=source)
+    except XrayKitError as error:
         found = [
             finding("XK001", issue.path, hint=issue.hint, source=source, problem=issue.message)
-            for issue in issues
+            for issue in error.issues
         ]
         return Findings(tuple(f for f in found if keep(f)), source, document)
-    parsed = parse_policy(document, kind, name=source or "policy", source=source)
     ctx = LintContext(parsed, source)
     found = [item for check in CHECKS for item in check(ctx) if keep(item)]
     return Findings(tuple(found), source, document)

@@ -19,7 +19,7 @@ from typing import Any
 
 import ipywidgets as w
 
-from xraykit.errors import Issue, XrayKitError
+from xraykit.errors import XrayKitError, json_issue
 from xraykit.figures import DECISION_COLOURS
 
 __all__ = ["Tool", "badge", "code", "issues_html", "parse_json", "text_area", "text_box"]
@@ -64,13 +64,7 @@ def parse_json(text: str, path: str) -> Any:
     try:
         return json.loads(text)
     except json.JSONDecodeError as error:
-        raise XrayKitError(
-            Issue(
-                path,
-                f"not valid JSON: {error.msg.lower()} at line {error.lineno} column {error.colno}",
-                "check for a missing comma, quote or bracket near that place",
-            )
-        ) from None
+        raise XrayKitError(json_issue(error, path=path)) from None
 
 
 def text_box(value: str, description: str, width: str = "34em") -> w.Text:

@@ -1,0 +1,129 @@
+"""Text that is not JSON gets the same issue wherever xraykit reads it."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from xraykit import scenarios
+from xraykit.cli.lint import read_policy_argument
+from xraykit.credentials import load_environment
+from xraykit.errors import Issue, XrayKitError, json_issue
+from xraykit.exercises import check_policy as check_exercise
+from xraykit.lint import lint
+from xraykit.policy import parse_policy
+from xraykit.widgets._base import parse_json
+
+GENERAL = "check for a missing comma, quote or bracket near that place"
+CUT_OFF = "the text looks cut off"
+
+BAD_TEXT = [
+    pytest.param(
+        '{"Version": "2012-10-17",}',
+        "not valid JSON: a comma before `}` at line 1 column 26",
+        "JSON allows no comma after the last item: remove it",
+        id="a trailing comma",
+    ),
+    pytest.param(
+        '{"Version": "2012-10-17" // the date\n}',
+        "not valid JSON: a comment at line 1 column 26",
+        "JSON has no comments: remove it",
+        id="a comment",
+    ),
+    pytest.param(
+        '{"Effect": "Allo',
+        "not valid JSON: the text ends inside a string (line 1 column 12)",
+        CUT_OFF,
+        id="cut off inside a string",
+    ),
+    pytest.param(
+        '\n\n  {"Statement": [',
+        "not valid JSON: the text ends too early (line 3 column 18)",
+        CUT_OFF,
+        id="cut off, lines counted in the text as given",
+    ),
+    pytest.param(
+        "{'Effect': 'Allow'}",
+        "not valid JSON: a name not in double quotes at line 1 column 2",
+        "JSON needs double quotes around names and strings: `\"Effect\"`, not `'Effect'`",
+        id="single quotes",
+    ),
+    pytest.param(
+        '{"Effect": "Allow" "Action": "*"}',
+        "not valid JSON: expecting ',' delimiter at line 1 column 20",
+        GENERAL,
+        id="a missing comma",
+    ),
+    pytest.param(
+        '{"Effect": "Allow"} extra',
+        "not valid JSON: extra data at line 1 column 21",
+        GENERAL,
+        id="text after the object",
+    ),
+]
+
+
+def _issue(text: str, source: str | None = None, path: str = "") -> Issue:
+    try:
+        json.loads(text)
+    except json.JSONDecodeError as error:
+        return json_issue(error, source, path)
+    raise AssertionError(f"{text!r} is JSON")  # pragma: no cover
+
+
+def _raised(call: Callable[..., object], *args: object, **kwargs: object) -> tuple[Issue, ...]:
+    with pytest.raises(XrayKitError) as caught:
+        call(*args, **kwargs)
+    return caught.value.issues
+
+
+@pytest.fixture
+def scenario_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A scenario folder of the test's own, with the scenario caches emptied before and after."""
+    monkeypatch.setattr(scenarios, "_folder", lambda: tmp_path)
+    scenarios.scenario_names.cache_clear()
+    scenarios.load_scenario.cache_clear()
+    yield tmp_path
+    scenarios.scenario_names.cache_clear()
+    scenarios.load_scenario.cache_clear()
+
+
+@pytest.mark.parametrize(("text", "message", "hint"), BAD_TEXT)
+def test_the_message_names_the_mistake_and_where_it_is(text: str, message: str, hint: str) -> None:
+    assert _issue(text, "a.json", "answer") == Issue("answer", message, hint, "a.json")
+
+
+@pytest.mark.parametrize(("text", "message", "hint"), BAD_TEXT)
+def test_every_place_that_reads_json_gives_the_same_issue(
+    text: str, message: str, hint: str, tmp_path: Path, scenario_folder: Path
+) -> None:
+    issue = Issue("", message, hint)
+    (tmp_path / "bad.json").write_text(text, "utf-8")
+    (scenario_folder / "broken.json").write_text(text, "utf-8")
+    assert _raised(parse_policy, text) == (issue,)
+    assert _raised(parse_policy, text.encode(), source="bad.json") == (issue.located("bad.json"),)
+    assert _raised(lint, text) == (issue,)
+    assert _raised(read_policy_argument, str(tmp_path / "bad.json")) == (
+        issue.located(str(tmp_path / "bad.json")),
+    )
+    assert _raised(load_environment, tmp_path / "bad.json") == (issue.located("bad.json"),)
+    assert _raised(scenarios.load_scenario, "broken") == (issue.located("broken.json"),)
+    assert _raised(parse_json, text, "identity") == (issue.located(prefix="identity"),)
+    assert check_exercise("read-prod-group", text).problems == (str(issue.located(prefix="answer")),)
+
+
+def test_empty_text_names_what_was_expected(tmp_path: Path, scenario_folder: Path) -> None:
+    (tmp_path / "env.json").write_text("\n", "utf-8")
+    (scenario_folder / "empty.json").write_text("", "utf-8")
+    empty = "not valid JSON: the text is empty"
+    assert _raised(parse_policy, " ") == (Issue("", empty, "a policy is a JSON object: `{...}`"),)
+    assert _raised(lint, " ") == (Issue("", empty, "a policy is a JSON object: `{...}`"),)
+    assert _raised(load_environment, tmp_path / "env.json") == (
+        Issue("", empty, "an environment is a JSON object: `{...}`", "env.json"),
+    )
+    assert _raised(scenarios.load_scenario, "empty") == (
+        Issue("", empty, "a scenario is a JSON object: `{...}`", "empty.json"),
+    )
