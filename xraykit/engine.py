@@ -66,41 +66,27 @@ class LayerOutcome:
         return self.deny is not PrincipalMatch.NONE
 
 
-def _trust(
-    service: str, action_lower: str, resource: str, same_account: bool, resource_policy: LayerOutcome
-) -> str:
-    """Whether the service lets the principal's own IAM policies grant access.
-
-    ``implicit``: same account, IAM policies count; ``explicit``: the resource-based policy names
-    the account (delegates to IAM); ``none``: only the resource-based policy can grant.
-    """
-    rule = TRUST_RULES.get(service)
-    if rule is not None:
-        return rule(action_lower, resource, same_account, resource_policy)
-    return (
-        "implicit"
-        if same_account
-        else ("explicit" if resource_policy.allow is PrincipalMatch.ACCOUNT else "none")
-    )
-
-
-def _kms_trust(action_lower: str, resource: str, same_account: bool, key_policy: LayerOutcome) -> str:
+def _kms_trust(resource: str, key_policy: LayerOutcome) -> bool:
     # KMS: a key policy must allow. IAM policies count only where the key policy delegates to the
     # account ("Principal": {"AWS": "arn:aws:iam::ACCOUNT:root"}). Requests on "*" (ListKeys,
     # CreateKey) are ordinary same-account requests.
     if resource == "*" or not resource.split(":", 5)[-1].lower().startswith("key/"):
-        return "implicit" if same_account else "none"
-    return "explicit" if key_policy.allow is PrincipalMatch.ACCOUNT else "none"
+        return True
+    return key_policy.allow is PrincipalMatch.ACCOUNT
 
 
-def _sts_trust(action_lower: str, resource: str, same_account: bool, trust_policy: LayerOutcome) -> str:
+def _sts_trust(resource: str, trust_policy: LayerOutcome) -> bool:
     # STS: with no trust policy IAM policies decide; with one, it must name the account or the principal.
-    if same_account and not trust_policy.present:
-        return "implicit"
-    return "explicit" if trust_policy.allow is PrincipalMatch.ACCOUNT else "none"
+    return not trust_policy.present or trust_policy.allow is PrincipalMatch.ACCOUNT
 
 
-TRUST_RULES = {"kms": _kms_trust, "sts": _sts_trust}
+TRUST_RULES = {
+    "kms": (_kms_trust, Reason.KEY_POLICY_REQUIRED),
+    "sts": (_sts_trust, Reason.NO_ALLOW),
+}
+"""Services whose resource-based policy decides whether the principal's own IAM policies count in
+its account: ``service -> (rule, reason)``. ``rule(resource, resource_policy_outcome)`` is True
+when they count; ``reason`` is why a request fails when only an IAM policy allowed it."""
 
 
 def decide_layers(
@@ -134,13 +120,18 @@ def decide_layers(
     # 5. Who grants: a service principal needs the resource-based policy; within one account
     #    either the identity-based or the resource-based policy may grant; across accounts both.
     direct = resource.allow in _DIRECT
+    rule = TRUST_RULES.get(service)
+    untrusted: Reason | None = None
     if view.principal_kind == "service":
         granted, grantor = direct, Layer.RESOURCE
     elif same_account:
-        trust = _trust(service, view.action_lower, view.resource, True, resource)
-        by_identity = identity.allows and trust != "none"
+        # some services (TRUST_RULES) let the principal's IAM policies count only where their
+        # resource-based policy says so (the KMS key policy, the STS trust policy)
+        if rule is not None and not rule[0](view.resource, resource):
+            untrusted = rule[1]
+        by_identity = identity.allows and untrusted is None
         granted = direct or by_identity
-        grantor = Layer.RESOURCE if (direct and not by_identity) or trust == "none" else Layer.IDENTITY
+        grantor = Layer.RESOURCE if (direct and not by_identity) or untrusted else Layer.IDENTITY
     else:
         granted = resource.allows and identity.allows
         grantor = Layer.IDENTITY
@@ -157,9 +148,7 @@ def decide_layers(
         blocked.append(Layer.BOUNDARY)
     if not granted:
         # no layer that can grant did; name the one a learner would add an allow to
-        reason = Reason.NO_ALLOW
-        if service == "kms" and same_account and identity.allows:
-            reason, grantor = Reason.KEY_POLICY_REQUIRED, Layer.RESOURCE
+        reason = untrusted if untrusted is not None and identity.allows else Reason.NO_ALLOW
         return Decision.IMPLICIT_DENY, reason, None, (grantor, *blocked)
     if blocked:
         return Decision.IMPLICIT_DENY, Reason.NO_ALLOW, None, tuple(blocked)
