@@ -595,9 +595,11 @@ class PolicySet:
         boundary = self._outcome(self.boundaries, Layer.BOUNDARY, view, explain) if self.boundaries else None
         session = self._outcome([self.session], Layer.SESSION, view, explain) if self.session else None
         scps = [self._outcome(level, Layer.SCP, view, explain, i) for i, level in enumerate(self.scps)]
-        rcps = [self._outcome(level, Layer.RCP, view, explain, i) for i, level in enumerate(self.rcps)]
-        if not catalog.rcp_supported(service):
-            rcps = []  # RCPs apply only to the services that support them
+        rcps = (  # RCPs apply only to the services that support them: the others never read them
+            [self._outcome(level, Layer.RCP, view, explain, i) for i, level in enumerate(self.rcps)]
+            if catalog.rcp_supported(service)
+            else []
+        )
         decision, reason, by, blocked = decide_layers(
             view, service, same_account, identity, resource, boundary, session, scps, rcps
         )

@@ -330,6 +330,7 @@ class CompiledStatement:
         "not_principal",
         "not_resource",
         "principal",
+        "principal_values",
         "resources",
         "sid",
         "star",
@@ -352,6 +353,7 @@ class CompiledStatement:
         )
         self.star = self.resources is not None and any(p.is_star for p in self.resources)
         self.principal = statement.principal or statement.not_principal
+        self.principal_values = () if self.principal is None else self.principal.values()
         self.not_principal = statement.principal is None and statement.not_principal is not None
         self.conditions = _conditions_for(statement.condition, use_variables) if statement.condition else None
 
@@ -472,7 +474,7 @@ class CompiledStatement:
         found = (
             PrincipalMatch.EXACT
             if principal is None
-            else principal_fit(principal.values(), self.not_principal, self.deny, request)
+            else principal_fit(self.principal_values, self.not_principal, self.deny, request)
         )
         if found is PrincipalMatch.NONE:
             return found
