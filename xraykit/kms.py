@@ -140,11 +140,11 @@ def key_policy(
     statements: list[dict[str, Any]] = []
     admins, key_users = list(administrators), list(users)
     grant_users = key_users if grants is None else list(grants)
-    for name, principals, wanted in (
-        ("root", [], root),
-        ("administrators", admins, bool(admins)),
-        ("users", key_users, bool(key_users)),
-        ("grants", grant_users, bool(grant_users)),
+    for name, principals, wanted in zip(
+        BLOCK_NAMES,
+        ([], admins, key_users, grant_users),
+        (root, bool(admins), bool(key_users), bool(grant_users)),
+        strict=True,
     ):
         if wanted:
             statements.append(_fill(block(name)["statement"], account, region, principals))

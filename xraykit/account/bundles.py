@@ -17,6 +17,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from xraykit.account.records import combine
 from xraykit.errors import Issue, XrayKitError, did_you_mean
 from xraykit.kms import KmsKey, kms_context
 from xraykit.render import decision_summary
@@ -117,10 +118,7 @@ class BundleResult:
     @property
     def decision(self) -> Decision:
         """Explicit deny if any member is explicitly denied, else implicit deny if any is denied."""
-        decisions = [e.decision for e in self.evaluations]
-        if Decision.EXPLICIT_DENY in decisions:
-            return Decision.EXPLICIT_DENY
-        return Decision.IMPLICIT_DENY if Decision.IMPLICIT_DENY in decisions else Decision.ALLOWED
+        return combine([e.decision for e in self.evaluations])
 
     @property
     def allowed(self) -> bool:

@@ -7,7 +7,7 @@ operation bundle (so a "no" names the member that fails). Taught with :mod:`xray
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from xraykit.account.identity import Identity
@@ -15,7 +15,7 @@ from xraykit.account.records import Change
 from xraykit.account.requests import Applied, Plan, kms_request, xray_request
 from xraykit.account.resources import EncryptionConfig
 from xraykit.errors import Issue, XrayKitError, did_you_mean
-from xraykit.kms import Grant, KeyManager, KmsKey, check_symmetric
+from xraykit.kms import Grant, KeyManager, check_symmetric
 
 if TYPE_CHECKING:  # pragma: no cover
     from xraykit.account.model import Account
@@ -180,20 +180,7 @@ def plan_put_encryption(account: Account, identity: Identity, params: Mapping[st
         grant = Grant(
             f"grant-{len(key.grants) + 1}", "xray.amazonaws.com", ("Decrypt", "GenerateDataKey"), identity.arn
         )
-        account.replace_key(
-            KmsKey(
-                key.key_id,
-                key.account,
-                key.region,
-                key.alias,
-                key.manager,
-                key.spec,
-                key.policy,
-                key.enabled,
-                (*key.grants, grant),
-                key.tags,
-            )
-        )
+        account.replace_key(replace(key, grants=(*key.grants, grant)))
         changes = [Change("configured", "encryption", f"KMS key {key.label()}")]
         if key.manager is KeyManager.CUSTOMER:
             changes.append(

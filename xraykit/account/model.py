@@ -63,7 +63,7 @@ class Account(AccountState):
 
     def policy_set(self, identity: Identity, key: KmsKey | None = None) -> PolicySet:
         """The compiled policies of ``identity`` (with ``key``'s policy as the resource policy)."""
-        cache_key = (identity.name, None if key is None else key.key_id, self._revision)
+        cache_key = (identity.name, None if key is None else key.key_id)  # (emptied on every change)
         found = self._cache.get(cache_key)
         if found is None:
             found = PolicySet(

@@ -213,9 +213,8 @@ def _check_context(expect: Expect, context: Mapping[str, Any], failures: list[st
 def _check_call(expect: Expect, record: CallRecord, failures: list[str]) -> None:
     _same("decision", expect.decision, None if record.decision is None else record.decision.value, failures)
     index = record.failed
-    _same(
-        "failing request", expect.failing, None if index is None else record.requests[index].action, failures
-    )
+    failing = record.failing_request
+    _same("failing request", expect.failing, None if failing is None else failing.action, failures)
     chosen = record.evaluations[index if index is not None else 0] if record.evaluations else None
     _check_evaluation(expect, chosen, failures)
     if expect.error is not None and (record.error is None or expect.error not in record.error):

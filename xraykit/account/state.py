@@ -79,12 +79,10 @@ class AccountState:
         self.keys[managed.key_id] = managed
         self.encryption = EncryptionConfig()
         self._created: dict[str, int] = {}
-        self._revision = 0
-        self._cache: dict[tuple[str, str | None, int], PolicySet] = {}
+        self._cache: dict[tuple[str, str | None], PolicySet] = {}
 
     # ------------------------------------------------------------------------------ set-up
     def _changed(self) -> None:
-        self._revision += 1
         self._cache.clear()
 
     def add_policy(self, name: str, document: Mapping[str, Any]) -> None:

@@ -20,7 +20,6 @@ __all__ = [
     "finish",
     "identity_for_key",
     "is_loopback_host",
-    "role_account",
     "typo_notes",
 ]
 
@@ -53,12 +52,6 @@ class Stop(Exception):
         super().__init__(message)
         self.code = code
         self.message = message
-
-
-def role_account(role_arn: str, default: str) -> str:
-    """The account in a role ARN, or ``default`` when the ARN does not parse."""
-    match = _ROLE_ARN.match(role_arn)
-    return match["account"] if match else default
 
 
 def assumed_identity(account: str, role: str, session: str, why: str, partition: str = "aws") -> Identity:
