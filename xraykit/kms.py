@@ -419,8 +419,9 @@ def key_policy_access(
         XrayKitError: for an invalid key policy or action.
     """
     from xraykit.engine import simulate
+    from xraykit.matching import classify_principal
 
-    account = principal.split(":")[4] if principal.count(":") >= 5 else key.account
+    account = classify_principal(principal)[1] or key.account
     ctx = (
         dict(context)
         if context is not None

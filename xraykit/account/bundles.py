@@ -18,6 +18,7 @@ from importlib import resources
 from typing import Any
 
 from xraykit.account.records import combine
+from xraykit.arn import EXAMPLE_ACCOUNT
 from xraykit.errors import Issue, XrayKitError, did_you_mean
 from xraykit.kms import KmsKey, kms_context
 from xraykit.render import decision_summary
@@ -245,6 +246,7 @@ def evaluate_bundle(
         XrayKitError: for an unknown bundle, invalid policies, or a missing key.
     """
     from xraykit.engine import PolicySet
+    from xraykit.matching import classify_principal
 
     found = bundle(task)
     identity = list(identity_policies)
@@ -254,7 +256,7 @@ def evaluate_bundle(
         if key
         else plain
     )
-    caller_account = principal.split(":")[4] if principal.count(":") >= 5 else "123456789012"
+    caller_account = classify_principal(principal)[1] or EXAMPLE_ACCOUNT
 
     def decide(member: BundleMember, resource: str, ctx: Mapping[str, Any]) -> Evaluation:
         policies = keyed if member.resource == "key" else plain
