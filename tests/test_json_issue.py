@@ -85,10 +85,10 @@ def scenario_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator
     """A scenario folder of the test's own, with the scenario caches emptied before and after."""
     monkeypatch.setattr(scenarios, "_folder", lambda: tmp_path)
     scenarios.scenario_names.cache_clear()
-    scenarios.load_scenario.cache_clear()
+    scenarios._load_file.cache_clear()
     yield tmp_path
     scenarios.scenario_names.cache_clear()
-    scenarios.load_scenario.cache_clear()
+    scenarios._load_file.cache_clear()
 
 
 @pytest.mark.parametrize(("text", "message", "hint"), BAD_TEXT)

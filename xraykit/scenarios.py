@@ -354,7 +354,6 @@ def parse_scenario(data: Any, source: str = "scenario") -> Scenario:
         raise XrayKitError(_issues(error, source)) from None
 
 
-@cache
 def load_scenario(name: str) -> Scenario:
     """Load one scenario by file stem or by sentence name.
 
@@ -365,6 +364,12 @@ def load_scenario(name: str) -> Scenario:
     stem = slug(name)
     if stem not in scenario_names():
         raise XrayKitError(Issue("name", f"unknown scenario `{name}`", did_you_mean(stem, scenario_names())))
+    return _load_file(stem)
+
+
+@cache
+def _load_file(stem: str) -> Scenario:
+    """The scenario in ``{stem}.json``, read and checked once (whichever name asked for it)."""
     text = _folder().joinpath(f"{stem}.json").read_text("utf-8")
     try:
         data = json.loads(text)
