@@ -376,3 +376,26 @@ def test_a_resource_pattern_matches_as_iam_matches_resource_elements(
 def test_arnlike_keeps_wildcards_in_the_type_prefix() -> None:
     # ArnLike compares segment by segment without the Resource element's type-prefix rule
     assert match_arn("arn:aws:xray:*:*:gr*p/prod/*", "arn:aws:xray:us-east-1:123456789012:group/prod/ABC")
+
+
+_SEGMENT_TEXT = st.text(st.sampled_from("ab*?/:"), max_size=6)
+
+
+@given(
+    st.lists(_SEGMENT_TEXT, min_size=1, max_size=6),
+    st.lists(st.text("ab/:", max_size=4), min_size=6, max_size=6),
+)
+def test_segment_matches_agree_with_the_whole_match(pattern_parts: list[str], value_parts: list[str]) -> None:
+    pattern = ArnPattern(":".join(pattern_parts), expand_short=True, literal_type=True)
+    value = ":".join(value_parts)
+    per_segment = pattern.segment_matches(value)
+    assert len(per_segment) == 6
+    assert pattern.matches(value) is all(per_segment)
+
+
+def test_segment_matches_name_the_segment_that_fails() -> None:
+    pattern = ArnPattern("arn:aws:xray:us-east-1:*:group/prod/*", literal_type=True)
+    value = "arn:aws:xray:eu-west-1:123456789012:group/prod/ABC"
+    assert pattern.segment_matches(value) == (True, True, True, False, True, True)
+    assert ArnPattern("*").segment_matches(value) == (True,) * 6
+    assert ArnPattern("arn:aws:xray").segment_matches(value) == (False,) * 6  # short, not expanded

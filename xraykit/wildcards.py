@@ -377,7 +377,7 @@ class ArnPattern:
         matches: ``matches(arn) -> bool``.
     """
 
-    __slots__ = ("matches", "pattern", "valid")
+    __slots__ = ("_tests", "matches", "pattern", "valid")
 
     pattern: str
     valid: bool
@@ -410,6 +410,7 @@ class ArnPattern:
     ) -> None:
         self.pattern = pattern
         self.valid = True
+        self._tests: tuple[Callable[[str], bool], ...] = (_always,) * 6
         if pattern == "*" and not any(isinstance(p, Literal) for p in parts):
             self.matches = _always
             return
@@ -418,13 +419,14 @@ class ArnPattern:
             segments += [["*"] for _ in range(6 - len(segments))]
         if len(segments) < 6:
             self.valid = False
+            self._tests = (_never,) * 6
             self.matches = _never
             return
         if literal_type:
             texts = ["".join(seg) for seg in segments]
             end = resource_type_prefix_end(texts[2], texts[3], texts[4], texts[5])
             segments[5] = _literal_prefix(segments[5], end)
-        tests = tuple(_segment_test(seg) for seg in segments)
+        tests = self._tests = tuple(_segment_test(seg) for seg in segments)
 
         def matches(value: str) -> bool:
             pieces = value.split(":", 5)
@@ -433,6 +435,17 @@ class ArnPattern:
             return all(test(piece) for test, piece in zip(tests, pieces, strict=True))
 
         self.matches = matches
+
+    def segment_matches(self, value: str) -> tuple[bool, ...]:
+        """Whether each of the six segments of ``value`` matches its segment of the pattern.
+
+        :attr:`matches` is true exactly when all six are (for a value of six segments); a
+        value of fewer segments matches none of them.
+        """
+        pieces = value.split(":", 5)
+        if len(pieces) != 6:
+            return (False,) * 6
+        return tuple(test(piece) for test, piece in zip(self._tests, pieces, strict=True))
 
     def __repr__(self) -> str:
         return f"ArnPattern({self.pattern!r})"

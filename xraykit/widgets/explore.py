@@ -18,9 +18,8 @@ from xraykit.engine import simulate
 from xraykit.errors import Issue, XrayKitError
 from xraykit.render import decision_summary
 from xraykit.result import Evaluation
-from xraykit.variables import Literal
 from xraykit.widgets._base import Tool, badge, code, text_box
-from xraykit.wildcards import Glob, match_resource, resource_type_prefix_end
+from xraykit.wildcards import ArnPattern
 
 __all__ = ["ArnDissection", "PatternReport", "arn_dissector", "dissect", "pattern_explorer", "pattern_report"]
 
@@ -205,18 +204,13 @@ def dissect(action: str, pattern: str, arn: str) -> ArnDissection:
     if not pattern:
         raise XrayKitError(Issue("pattern", "the Resource pattern is empty", "write an ARN pattern or `*`"))
     names = ("arn", *arns.SEGMENTS[1:])
-    if pattern == "*":
-        rows = tuple((n, "*", a, True) for n, a in zip(names, _segments(str(parsed)), strict=True))
-    else:
-        given = pattern.split(":", 5)
-        wanted = given + ["*"] * (6 - len(given))  # a short pattern's missing segments count as `*`
-        # the resource-type prefix (`group/`) is literal in a Resource, as the engine matches it
-        end = resource_type_prefix_end(*wanted[2:6])
-        globs = [Glob(p) for p in wanted[:5]] + [Glob.from_parts([Literal(wanted[5][:end]), wanted[5][end:]])]
-        rows = tuple(
-            (n, p, a, g.matches(a))
-            for n, p, a, g in zip(names, wanted, _segments(str(parsed)), globs, strict=True)
-        )
+    # the engine's own compiled pattern says both the verdict and each segment's part in it
+    compiled = ArnPattern(pattern, expand_short=True, literal_type=True)
+    given = ["*"] * 6 if pattern == "*" else pattern.split(":", 5)
+    wanted = given + ["*"] * (6 - len(given))  # a short pattern's missing segments count as `*`
+    rows = tuple(
+        zip(names, wanted, _segments(str(parsed)), compiled.segment_matches(str(parsed)), strict=True)
+    )
     resource = str(parsed) if info.resource_level else "*"
     kind = catalog.resource_type_of(str(parsed), info) if info.resource_level else None
     policy = {
@@ -231,7 +225,7 @@ def dissect(action: str, pattern: str, arn: str) -> ArnDissection:
         pattern,
         resource,
         rows,
-        match_resource(pattern, str(parsed)),
+        compiled.matches(str(parsed)),
         kind.name if kind else None,
         evaluation,
     )
