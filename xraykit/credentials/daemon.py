@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import shlex
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from xraykit.credentials import facts
@@ -44,7 +44,7 @@ class DaemonOptions:
     role_arn: str | None = None
     local_mode: bool = False
     region: str | None = None
-    version: str = "3.6"
+    version: str = field(default_factory=lambda: default_version())
 
     @classmethod
     def from_args(cls, args: str | Sequence[str], version: str | None = None) -> DaemonOptions:
@@ -103,7 +103,7 @@ class DaemonOptions:
                     )
                 )
             i += 1
-        return cls(version=version or cls.version, **values)
+        return cls(version=version or default_version(), **values)
 
     def to_args(self) -> list[str]:
         """The flags that give these options."""
@@ -131,16 +131,26 @@ def resolve_daemon(environment: Environment, options: DaemonOptions | None = Non
         XrayKitError: an unknown daemon version, or a file that is not valid INI.
     """
     options = options or DaemonOptions()
-    versions: dict[str, Any] = facts.chains()["daemon"]["versions"]
-    if options.version not in versions:
-        raise XrayKitError(
-            Issue(
-                "version",
-                f"`{options.version}` is not a known X-Ray daemon release line",
-                hint=did_you_mean(options.version, list(versions)),
-            )
-        )
-    return _Daemon(environment, options, versions[options.version]).run()
+    issue = version_issue(options.version, "version")
+    if issue is not None:
+        raise XrayKitError(issue)
+    return _Daemon(environment, options, facts.chains()["daemon"]["versions"][options.version]).run()
+
+
+def default_version() -> str:
+    """The daemon release line assumed when none is given (the latest the kit models)."""
+    version: str = facts.chains()["daemon"]["default_version"]
+    return version
+
+
+def version_issue(version: str, path: str) -> Issue | None:
+    """Why ``version`` is not a daemon release line the kit models, or None when it is one."""
+    versions = list(facts.chains()["daemon"]["versions"])
+    if version in versions:
+        return None
+    return Issue(
+        path, f"`{version}` is not a known X-Ray daemon release line", hint=did_you_mean(version, versions)
+    )
 
 
 class _Daemon(GoChain):

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from xraykit.credentials import facts
-from xraykit.credentials.daemon import DaemonOptions
+from xraykit.credentials.daemon import DaemonOptions, default_version, version_issue
 from xraykit.credentials.model import Environment, Platform, PlatformKind
 from xraykit.errors import Issue, XrayKitError, did_you_mean, json_issue
 
@@ -130,17 +130,11 @@ def _daemon(value: Any, issues: list[Issue]) -> DaemonOptions | None:
         issues.append(Issue("daemon", "expected an object or the daemon's flags as a string"))
         return None
     _unknown(value, _DAEMON, "daemon", issues)
-    versions = list(facts.chains()["daemon"]["versions"])
-    version = str(value.get("version", facts.chains()["daemon"]["default_version"]))
-    if version not in versions:
-        issues.append(
-            Issue(
-                "daemon.version",
-                f"`{version}` is not a known X-Ray daemon release line",
-                hint=did_you_mean(version, versions),
-            )
-        )
-        version = versions[-1]
+    version = str(value.get("version", default_version()))
+    issue = version_issue(version, "daemon.version")
+    if issue is not None:
+        issues.append(issue)
+        version = default_version()
     return DaemonOptions(
         role_arn=value.get("role_arn"),
         local_mode=bool(value.get("local_mode", False)),
