@@ -13,10 +13,12 @@ from hypothesis import strategies as st
 from xraykit import catalog
 from xraykit.cli import main
 from xraykit.compare import compare, domain, load_policies, resources_for
-from xraykit.compare.domain import key_policy_for
+from xraykit.compare.domain import is_key, key_policy_for
 from xraykit.compare.domain import witness as _witness
 from xraykit.engine import PolicySet
 from xraykit.errors import XrayKitError
+from xraykit.lint import lint
+from xraykit.result import Decision
 
 V = "2012-10-17"
 GROUPS_BY_TAG = {
@@ -180,6 +182,58 @@ def test_a_kms_key_is_decided_with_a_key_policy_that_trusts_both_accounts() -> N
     assert document["Statement"][0]["Principal"] == {
         "AWS": ["arn:aws:iam::444455556666:root", "arn:aws:iam::123456789012:root"]
     }
+
+
+def test_a_new_key_policy_every_time_so_no_caller_changes_the_next_one() -> None:
+    first = key_policy_for("arn:aws:kms:us-east-1:123456789012:key/k")
+    first["Statement"][0]["Principal"] = {"AWS": "arn:aws:iam::999999999999:root"}
+    again = key_policy_for("arn:aws:kms:us-east-1:123456789012:key/k")
+    assert again["Statement"][0]["Principal"] == {"AWS": "arn:aws:iam::123456789012:root"}
+
+
+def test_requests_on_a_kms_key_are_decided_with_its_key_policy() -> None:
+    allow = _policy({"Effect": "Allow", "Action": "kms:Decrypt", "Resource": "*"})
+    deny = _policy({"Effect": "Deny", "Action": "kms:Decrypt", "Resource": "*"})
+    result = compare(allow, deny, actions=["kms:Decrypt"])
+    key = next(r for r in result.domain.resources if r != "*")
+    assert is_key(key)
+    assert [(d.request.resource, d.a, d.b) for d in result.only_a] == [
+        ("*", Decision.ALLOWED, Decision.EXPLICIT_DENY),
+        (key, Decision.ALLOWED, Decision.EXPLICIT_DENY),
+    ]
+    assert not result.only_b
+
+
+def test_a_key_named_in_a_policy_is_compared_on_that_key() -> None:
+    key = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+    on_key = _policy({"Effect": "Allow", "Action": "kms:Decrypt", "Resource": key})
+    deny = _policy({"Effect": "Deny", "Action": "kms:*", "Resource": "*"})
+    result = compare(on_key, deny, actions=["kms:Decrypt"])
+    assert key in result.domain.resources
+    assert key in [d.request.resource for d in result.only_a]
+    assert compare(on_key, on_key, actions=["kms:Decrypt"]).same
+
+
+def test_a_resource_in_another_account_is_decided_as_the_lint_reads_it() -> None:
+    # the domain decides every resource as if in the caller's account (what the policy says about
+    # it decides), as the lint does when it asks whether a statement ever applies
+    other = "arn:aws:xray:us-east-1:444455556666:group/shared/*"
+    policy = _policy({"Effect": "Allow", "Action": "xray:GetGroup", "Resource": other})
+    nothing = _policy({"Effect": "Deny", "Action": "xray:GetGroup", "Resource": "*"})
+    result = compare(policy, nothing, actions=["xray:GetGroup"])
+    assert "arn:aws:xray:us-east-1:444455556666:group/shared/x" in [d.request.resource for d in result.only_a]
+    assert not {f.code for f in lint(policy)} & {"XK602", "XK603"}
+
+
+def test_the_two_sides_get_different_default_labels() -> None:
+    a = _policy({"Effect": "Allow", "Action": "xray:GetGroups", "Resource": "*"})
+    b = _policy({"Effect": "Allow", "Action": "xray:GetGroup", "Resource": "*"})
+    result = compare(a, b, actions=["xray:GetGroups"])
+    assert (result.a_name, result.b_name) == ("policy 1", "policy 2")
+    assert result.text().splitlines()[0] == "`policy 1` against `policy 2` over the X-Ray domain"
+    both = compare([a, b], [b], actions=["xray:GetGroups"])
+    assert (both.a_name, both.b_name) == ("policy 1 + policy 2", "policy 3")
+    assert compare(a, "AWSXrayReadOnlyAccess").b_name == "AWSXrayReadOnlyAccess"
 
 
 def test_too_many_condition_situations_are_refused() -> None:

@@ -2,8 +2,9 @@
 
 :func:`compare` builds the X-Ray domain of both policy sets (:func:`~xraykit.compare.domain.domain`:
 every X-Ray action × the resources it can name × the condition situations that matter to the
-policies) and decides every request of it with both
-(:meth:`~xraykit.engine.PolicySet.decide`), so its answer is complete for the domain, not a sample.
+policies) and decides every request of it with both (:class:`~xraykit.compare.domain.Decider`: a
+request on a KMS key with a key policy that lets IAM policies decide), so its answer is complete
+for the domain, not a sample.
 
 Taught in ``notebooks/05_managed_policies.ipynb`` (what changed between two policies).
 """
@@ -20,13 +21,14 @@ from xraykit.compare.domain import (
     ACCOUNT,
     OTHER,
     REGION,
+    Decider,
     Domain,
     DomainRequest,
     domain,
     load_policies,
     resources_for,
 )
-from xraykit.engine import DEFAULT_PRINCIPAL, PolicyInput, PolicySet
+from xraykit.engine import PolicyInput
 from xraykit.result import Decision
 
 __all__ = [
@@ -34,6 +36,7 @@ __all__ = [
     "OTHER",
     "REGION",
     "Comparison",
+    "Decider",
     "Difference",
     "Domain",
     "DomainRequest",
@@ -151,23 +154,17 @@ class Comparison:
         printer.text(self.text())
 
 
-def decide_all(
-    policy_set: PolicySet, requests: Iterable[DomainRequest], principal: str = DEFAULT_PRINCIPAL
-) -> list[Decision]:
-    """Decide every request with one compiled policy set.
+def decide_all(decider: Decider, requests: Iterable[DomainRequest]) -> list[Decision]:
+    """Decide every request of a domain with one set of policies.
 
     Args:
-        policy_set: the compiled policies.
+        decider: the policies, compiled (with a key policy for the requests on a KMS key).
         requests: the requests of a domain.
-        principal: who asks.
 
     Returns:
         One decision per request, in order.
     """
-    return [
-        policy_set.decide(r.action, r.resource, principal=principal, context=r.context_dict())
-        for r in requests
-    ]
+    return [decider.request(r) for r in requests]
 
 
 def compare(
@@ -188,10 +185,12 @@ def compare(
         a: a policy (document, JSON text, managed policy name, :class:`Policy`) or a list of them,
             attached together as identity-based policies.
         b: the same for the other side.
-        a_name: a label for ``a`` (default: its name).
+        a_name: a label for ``a`` (default: its name; documents are named ``policy 1``,
+            ``policy 2``… across both sides, so the two labels differ).
         b_name: a label for ``b``.
         actions: the actions to compare over (default: every X-Ray action).
-        account: the account of the generic ARNs and of the principal.
+        account: the account of the generic ARNs and of the principal (every resource is decided
+            as if in it: see :class:`~xraykit.compare.domain.Decider`).
         region: the region of the generic ARNs.
 
     Returns:
@@ -200,11 +199,11 @@ def compare(
     Raises:
         XrayKitError: for an invalid policy or action.
     """
-    left, right = load_policies(a), load_policies(b)
+    left = load_policies(a)
+    right = load_policies(b, first=len(left) + 1)
     space = domain([*left, *right], actions=actions, account=account, region=region)
-    principal = f"arn:aws:iam::{account}:user/alice"
-    da = decide_all(PolicySet(left), space.requests, principal)
-    db = decide_all(PolicySet(right), space.requests, principal)
+    da = decide_all(Decider(left, account=account), space.requests)
+    db = decide_all(Decider(right, account=account), space.requests)
     only_a = tuple(
         Difference(r, x, y)
         for r, x, y in zip(space.requests, da, db, strict=True)

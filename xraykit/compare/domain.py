@@ -14,27 +14,33 @@ The domain is finite, so it can be enumerated rather than sampled:
   offered only where AWS supplies it: request tags for the actions that take them, resource tags
   for requests on an ARN of a type that has tags.
 
-Used by :func:`xraykit.compare.compare`, by the lint (redundant statements, statements that never
-apply) and by the least-privilege proofs.
+Every request of the domain is decided the one way :class:`Decider` says: as the principal's own
+IAM policies decide it when the resource side lets them (the resource in the caller's account; a
+KMS key with a key policy that delegates to IAM). :func:`xraykit.compare.compare`, the lint
+(redundant statements, statements that never apply), the least-privilege proofs and the task
+check all decide through it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from xraykit import catalog
 from xraykit.compare.resources import ACCOUNT, REGION, is_key, key_policy_for, resources_for, witness
 from xraykit.compare.situations import OTHER, Context, collect_keys, situations, substitute
-from xraykit.engine import PolicyInput
+from xraykit.engine import PolicyInput, PolicySet
 from xraykit.policy import Policy, parse_policy
+from xraykit.result import Decision, Evaluation
 
 __all__ = [
     "ACCOUNT",
     "OTHER",
     "REGION",
+    "Decider",
     "Domain",
+    "DomainBuilder",
     "DomainRequest",
     "domain",
     "is_key",
@@ -98,11 +104,13 @@ class Domain:
 # building the domain
 
 
-def load_policies(policies: PolicyInput | Sequence[PolicyInput]) -> list[Policy]:
+def load_policies(policies: PolicyInput | Sequence[PolicyInput], *, first: int = 1) -> list[Policy]:
     """Policies as :class:`Policy` objects (a single policy, or a list of them).
 
     Args:
         policies: documents, JSON text, managed policy names or :class:`Policy` objects.
+        first: the number in the name of the first policy (a document is named ``policy N`` by
+            its place; :func:`~xraykit.compare.compare` numbers the second side on from the first).
 
     Returns:
         The validated policies, in order.
@@ -112,14 +120,185 @@ def load_policies(policies: PolicyInput | Sequence[PolicyInput]) -> list[Policy]
     """
     items: Sequence[Any] = policies if isinstance(policies, list | tuple) else [policies]
     out = []
-    for i, item in enumerate(items):
+    for i, item in enumerate(items, start=first):
         if isinstance(item, Policy):
             out.append(item)
         elif isinstance(item, str) and not item.lstrip().startswith("{"):
             out.append(parse_policy(catalog.managed_policy(item), name=item, source=item))
         else:
-            out.append(parse_policy(item, name=f"policy {i + 1}", source=f"policy {i + 1}"))
+            out.append(parse_policy(item, name=f"policy {i}", source=f"policy {i}"))
     return out
+
+
+class Decider:
+    """Decides the domain's requests with a set of identity-based policies, the one way the domain
+    means them: as the principal's own IAM policies decide when the resource side lets them.
+
+    - the resource is taken to be in the principal's account (``account``), whatever account its
+      ARN names, so what the policies say about it is what decides;
+    - a request on a KMS key is decided with :func:`key_policy_for` beside the policies (KMS needs
+      a key policy that allows: without one every request on a key is denied).
+
+    One :class:`~xraykit.engine.PolicySet` is compiled for the requests on ``*`` and other
+    resources, and one per KMS key, on first use.
+
+    Args:
+        policies: the identity-based policies (documents, JSON text, managed policy names or
+            :class:`Policy` objects).
+        account: the principal's account, which owns every resource of the domain.
+        principal: who asks (default: the user ``alice`` of ``account``).
+
+    Raises:
+        XrayKitError: for an invalid policy.
+    """
+
+    def __init__(
+        self, policies: Sequence[PolicyInput], *, account: str = ACCOUNT, principal: str | None = None
+    ) -> None:
+        self.policies = tuple(policies)
+        self.account = account
+        self.principal = principal if principal is not None else f"arn:aws:iam::{account}:user/alice"
+        self._sets: dict[str | None, PolicySet] = {None: PolicySet(self.policies)}
+
+    def policy_set(self, resource: str) -> PolicySet:
+        """The compiled policies that decide requests on ``resource``.
+
+        Args:
+            resource: a request's resource.
+
+        Returns:
+            The set for a KMS key (with its key policy), or the one for every other resource.
+        """
+        key = resource if is_key(resource) else None
+        found = self._sets.get(key)
+        if found is None:
+            found = self._sets[key] = PolicySet(
+                self.policies, resource_policy=key_policy_for(resource, self.account)
+            )
+        return found
+
+    def decide(self, action: str, resource: str = "*", context: Mapping[str, Any] | None = None) -> Decision:
+        """The decision for one request.
+
+        Args:
+            action: the action.
+            resource: the resource (``*`` or an ARN).
+            context: the condition keys and their values.
+
+        Returns:
+            The decision.
+
+        Raises:
+            XrayKitError: for an unknown action, a resource of the wrong type or a bad context.
+        """
+        return self.policy_set(resource).decide(
+            action, resource, principal=self.principal, context=context, resource_account=self.account
+        )
+
+    def evaluate(
+        self, action: str, resource: str = "*", context: Mapping[str, Any] | None = None
+    ) -> Evaluation:
+        """The decision for one request, with the record of why (see :meth:`decide`).
+
+        Args:
+            action: the action.
+            resource: the resource (``*`` or an ARN).
+            context: the condition keys and their values.
+
+        Returns:
+            The evaluation.
+
+        Raises:
+            XrayKitError: for an unknown action, a resource of the wrong type or a bad context.
+        """
+        return self.policy_set(resource).evaluate(
+            action, resource, principal=self.principal, context=context, resource_account=self.account
+        )
+
+    def request(self, request: DomainRequest) -> Decision:
+        """The decision for one request of the domain.
+
+        Args:
+            request: the request.
+
+        Returns:
+            The decision.
+        """
+        return self.decide(request.action, request.resource, request.context_dict())
+
+
+class DomainBuilder:
+    """The domain of ``policies`` an action at a time: what the policies test and name is read
+    once, and each action's requests are made once (the lint asks for them statement by statement).
+
+    Args:
+        policies: the policies whose resources and conditions shape the domain.
+        account: the account of the generic ARNs.
+        region: the region of the generic ARNs.
+        limit: the most condition situations allowed for one action and resource.
+    """
+
+    def __init__(
+        self, policies: Sequence[Policy], *, account: str = ACCOUNT, region: str = REGION, limit: int = 20_000
+    ) -> None:
+        self.keys = collect_keys(policies)
+        self.patterns = tuple(
+            dict.fromkeys(
+                substitute(p, self.keys.variables, policy.variables_enabled)
+                for policy in policies
+                for s in policy.statements
+                for p in (*(s.resource or ()), *(s.not_resource or ()))
+            )
+        )
+        self.account, self.region, self.limit = account, region, limit
+        self._made: dict[str, tuple[tuple[str, ...], tuple[DomainRequest, ...]]] = {}
+
+    def _action(self, act: catalog.Action) -> tuple[tuple[str, ...], tuple[DomainRequest, ...]]:
+        """The resources of one action and its requests."""
+        found = self._made.get(act.full_name)
+        if found is None:
+            arns = resources_for(act, self.patterns, account=self.account, region=self.region)
+            requests = tuple(
+                DomainRequest(act.full_name, arn, context)
+                for arn in arns
+                for context in situations(act, arn, self.keys, self.limit)
+            )
+            found = self._made[act.full_name] = (arns, requests)
+        return found
+
+    def requests(self, actions: Iterable[catalog.Action]) -> tuple[DomainRequest, ...]:
+        """Every request of the domain for ``actions``, in their order.
+
+        Args:
+            actions: the actions (repeats are dropped).
+
+        Returns:
+            For each action, ``*`` first, then its ARNs, each with every condition situation.
+
+        Raises:
+            XrayKitError: for conditions with too many situations.
+        """
+        return tuple(r for act in dict.fromkeys(actions) for r in self._action(act)[1])
+
+    def domain(self, actions: Iterable[catalog.Action]) -> Domain:
+        """The :class:`Domain` of ``actions`` (see :func:`domain`).
+
+        Args:
+            actions: the actions (repeats are dropped).
+
+        Returns:
+            The domain.
+
+        Raises:
+            XrayKitError: for conditions with too many situations.
+        """
+        acts = tuple(dict.fromkeys(actions))
+        resources: dict[str, None] = {"*": None}
+        for act in acts:
+            resources.update(dict.fromkeys(self._action(act)[0]))
+        return Domain(
+            self.requests(acts), tuple(a.full_name for a in acts), tuple(resources), self.keys.names
+        )
 
 
 def domain(
@@ -145,27 +324,10 @@ def domain(
     Raises:
         XrayKitError: for an unknown action, or conditions with too many situations.
     """
-    keys = collect_keys(policies)
+    builder = DomainBuilder(policies, account=account, region=region, limit=limit)
     acts = (
         [a if isinstance(a, catalog.Action) else catalog.action(a) for a in actions]
         if actions is not None
         else list(catalog.actions("xray"))
     )
-    patterns = list(
-        dict.fromkeys(
-            substitute(p, keys.variables, policy.variables_enabled)
-            for policy in policies
-            for s in policy.statements
-            for p in (*(s.resource or ()), *(s.not_resource or ()))
-        )
-    )
-    requests: list[DomainRequest] = []
-    resources: dict[str, None] = {"*": None}
-    for act in dict.fromkeys(acts):
-        for arn in resources_for(act, patterns, None, account=account, region=region):
-            resources[arn] = None
-            for context in situations(act, arn, keys, limit):
-                requests.append(DomainRequest(act.full_name, arn, context))
-    return Domain(
-        tuple(requests), tuple(a.full_name for a in dict.fromkeys(acts)), tuple(resources), keys.names
-    )
+    return builder.domain(acts)

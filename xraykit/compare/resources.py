@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections import deque
+from collections.abc import Iterable
+from functools import lru_cache
 from typing import Any
 
-from xraykit import catalog, variables
+from xraykit import catalog
 from xraykit.wildcards import Glob, match_resource
 
 __all__ = ["ACCOUNT", "REGION", "VARIABLE_VALUE", "is_key", "key_policy_for", "resources_for", "witness"]
@@ -34,10 +36,12 @@ def _template_arn(template: str, action: catalog.Action, account: str, region: s
     return re.sub(r"\$\{([^}]*)\}", value, template)
 
 
+@lru_cache(maxsize=4096)
 def witness(pattern: str, template: str) -> str | None:
     """The shortest text that the wildcard ``pattern`` matches and that fits ``template``.
 
-    A product of the two automata is searched breadth first.
+    A product of the two automata is searched breadth first. The answer depends on the two texts
+    alone, so it is kept (the lint asks again for every statement of a policy).
 
     Args:
         pattern: the resource part of a policy's ARN pattern (``*`` and ``?`` are wildcards).
@@ -58,9 +62,9 @@ def witness(pattern: str, template: str) -> str | None:
     whole = tokens == [None]
     start = (0, 0, False)
     seen = {start}
-    queue: list[tuple[tuple[int, int, bool], str]] = [(start, "")]
+    queue: deque[tuple[tuple[int, int, bool], str]] = deque([(start, "")])
     while queue:
-        (i, j, used), text = queue.pop(0)
+        (i, j, used), text = queue.popleft()
         if i == len(pattern) and j == len(tokens):
             return text
         moves: list[tuple[tuple[int, int, bool], str]] = []
@@ -84,14 +88,11 @@ def witness(pattern: str, template: str) -> str | None:
     return None
 
 
-def _instances(
-    pattern: str, action: catalog.Action, values: Mapping[str, str] | None, account: str, region: str
-) -> list[str]:
+def _instances(pattern: str, action: catalog.Action, account: str, region: str) -> list[str]:
     """Concrete ARNs that ``pattern`` matches and that ``action`` may name (one per resource type)."""
     if pattern == "*" or not pattern.startswith("arn:"):
         return []
-    resolved = _resolve(pattern, values) if values is not None else pattern
-    parts = resolved.split(":", 5)
+    parts = pattern.split(":", 5)
     if len(parts) < 6:
         return []
     defaults = ["arn", "aws", action.service, region, account]
@@ -110,7 +111,7 @@ def _instances(
         if found is None:
             continue
         arn = ":".join([*head, found])
-        if arn not in out and catalog.arn_fits_action(action, arn) and match_resource(resolved, arn):
+        if arn not in out and catalog.arn_fits_action(action, arn) and match_resource(pattern, arn):
             out.append(arn)
     return out
 
@@ -127,15 +128,22 @@ def key_policy_for(arn: str, caller_account: str = ACCOUNT) -> dict[str, Any]:
         caller_account: the account of the principal making the requests.
 
     Returns:
-        The key policy document.
+        The key policy document (a new one on every call: the caller may change it).
     """
     parts = arn.split(":")
     account = parts[4] if len(parts) > 4 and parts[4] else caller_account
+    document: dict[str, Any] = json.loads(_key_policy_text(account, caller_account))
+    return document
+
+
+@lru_cache(maxsize=256)
+def _key_policy_text(account: str, caller_account: str) -> str:
+    """The key policy of :func:`key_policy_for` as JSON text (it depends on the two accounts alone)."""
     document: dict[str, Any] = json.loads(json.dumps(catalog.kms_facts().default_key_policy))
     roots = list(dict.fromkeys(f"arn:aws:iam::{a}:root" for a in (account, caller_account)))
     for statement in document["Statement"]:
         statement["Principal"] = {"AWS": roots[0] if len(roots) == 1 else roots}
-    return document
+    return json.dumps(document)
 
 
 def is_key(resource: str) -> bool:
@@ -151,18 +159,9 @@ def is_key(resource: str) -> bool:
     return len(parts) == 6 and parts[2] == "kms" and parts[5].startswith("key/")
 
 
-def _resolve(text: str, values: Mapping[str, str]) -> str:
-    """``text`` with its policy variables replaced by the domain's values (wildcards kept)."""
-    if not variables.has_variables(text):
-        return text
-    parts = variables.parse(text).resolve(lambda key: values.get(key.lower(), VARIABLE_VALUE))
-    return "".join(parts or ())
-
-
 def resources_for(
     action: catalog.Action,
     patterns: Iterable[str] = (),
-    values: Mapping[str, str] | None = None,
     *,
     account: str = ACCOUNT,
     region: str = REGION,
@@ -171,10 +170,8 @@ def resources_for(
 
     Args:
         action: the action.
-        patterns: Resource patterns to make concrete ARNs from (those the action cannot name are
-            skipped).
-        values: values for policy variables in the patterns (lowercased key -> value); ``None``
-            when the patterns are to be taken literally (already substituted).
+        patterns: Resource patterns, policy variables already substituted, to make concrete ARNs
+            from (those the action cannot name are skipped).
         account: the account of the generic ARNs.
         region: the region of the generic ARNs.
 
@@ -187,5 +184,5 @@ def resources_for(
         for ref in action.resource_types:
             arns.append(_template_arn(ref.arn_format, action, account, region))
         for pattern in patterns:
-            arns += _instances(pattern, action, values, account, region)
+            arns += _instances(pattern, action, account, region)
     return tuple(dict.fromkeys(arns))

@@ -10,8 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from xraykit import catalog
-from xraykit.compare.domain import domain, is_key, key_policy_for
-from xraykit.engine import PolicySet
+from xraykit.compare.domain import Decider, domain, key_policy_for
 from xraykit.least_privilege.task import EXAMPLE_KEY_ARN, Task, TaskRequest, task
 from xraykit.policy import parse_policy
 from xraykit.result import Decision
@@ -229,11 +228,6 @@ def _holds(operator: str, key: str, want: Any, context: Mapping[str, Any]) -> bo
     return bool(set(_values(have)) & wanted) and len(_values(have)) == 1
 
 
-def _decide(policy: dict[str, Any], action: str, resource: str, context: Mapping[str, Any]) -> Decision:
-    policies = PolicySet([policy], resource_policy=key_policy_for(resource) if is_key(resource) else None)
-    return policies.decide(action, resource, context=dict(context))
-
-
 def prove(policy: dict[str, Any], work: Task, *, seed: int = 0) -> Proof:
     """Evaluate a least-privilege claim: the task allowed, everything else of the domain denied.
 
@@ -246,9 +240,10 @@ def prove(policy: dict[str, Any], work: Task, *, seed: int = 0) -> Proof:
         The :class:`Proof`.
     """
     statements = policy["Statement"] if isinstance(policy["Statement"], list) else [policy["Statement"]]
+    decider = Decider([policy])
     task_rows = tuple(
         ProofRow(
-            r.action, r.resource, r.context, True, _decide(policy, r.action, r.resource, r.context_dict())
+            r.action, r.resource, r.context, True, decider.decide(r.action, r.resource, r.context_dict())
         )
         for r in work.requests
     )
@@ -261,7 +256,7 @@ def prove(policy: dict[str, Any], work: Task, *, seed: int = 0) -> Proof:
             (request.action, request.resource, context), statements
         ):
             continue
-        decision = _decide(policy, request.action, request.resource, context)
+        decision = decider.decide(request.action, request.resource, context)
         others.append(ProofRow(request.action, request.resource, request.context, False, decision))
     rng = random.Random(seed)
     for service in sorted({a.split(":", 1)[0] for a in work.actions} - {"xray"}):
@@ -273,7 +268,7 @@ def prove(policy: dict[str, Any], work: Task, *, seed: int = 0) -> Proof:
             ]
             resource = fitting[0] if fitting else "*"
             context = dict(mine[0].context)
-            decision = _decide(policy, act.full_name, resource, context)
+            decision = decider.decide(act.full_name, resource, context)
             others.append(ProofRow(act.full_name, resource, tuple(sorted(context.items())), False, decision))
     return Proof(task_rows, tuple(others))
 

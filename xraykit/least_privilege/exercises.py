@@ -15,8 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from xraykit.compare import compare
-from xraykit.compare.domain import is_key, key_policy_for, load_policies
-from xraykit.engine import PolicySet
+from xraykit.compare.domain import Decider, load_policies
 from xraykit.least_privilege.core import least_privilege
 from xraykit.least_privilege.task import EXAMPLE_KEY_ARN, Task, TaskRequest, task
 from xraykit.lint import Severity, lint
@@ -153,10 +152,9 @@ def check_policy_for_task(
     policies = load_policies(policy)
     right: list[TaskRequest] = []
     missing: list[Missing] = []
+    decider = Decider(policies)
     for request in work.requests:
-        key = key_policy_for(request.resource) if is_key(request.resource) else None
-        engine = PolicySet(policies, resource_policy=key)
-        evaluation = engine.evaluate(request.action, request.resource, context=request.context_dict())
+        evaluation = decider.evaluate(request.action, request.resource, request.context_dict())
         if evaluation.allowed:
             right.append(request)
         else:

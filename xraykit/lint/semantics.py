@@ -3,7 +3,7 @@ that tagging actions get around (XK403, XK601–XK603).
 
 These checks do not reason about the policy text; they build the statement's domain (its actions,
 the resources they can name, the condition situations of the policy: :func:`xraykit.compare.domain`)
-and decide every request of it with :class:`~xraykit.engine.PolicySet`.
+and decide every request of it as the domain does (:class:`~xraykit.compare.domain.Decider`).
 
 Taught in ``notebooks/03_tags.ipynb`` (the untag-then-delete trap).
 """
@@ -15,16 +15,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from xraykit import catalog
-from xraykit.compare.domain import (
-    ACCOUNT,
-    OTHER,
-    DomainRequest,
-    domain,
-    is_key,
-    key_policy_for,
-    resources_for,
-)
-from xraykit.engine import PolicySet
+from xraykit.compare.domain import OTHER, Decider, DomainBuilder, DomainRequest, resources_for
 from xraykit.errors import XrayKitError
 from xraykit.lint.context import LintContext
 from xraykit.lint.model import Finding
@@ -43,35 +34,28 @@ class _Judge:
     def __init__(self, ctx: LintContext) -> None:
         self.ctx = ctx
         self.version = ctx.policy.version
-        self._sets: dict[tuple[int | str, ...], PolicySet] = {}
+        self._deciders: dict[tuple[tuple[int, ...], bool], Decider] = {}
 
     def _document(self, statements: list[Any]) -> dict[str, Any]:
         out: dict[str, Any] = {} if self.version is None else {"Version": self.version}
         out["Statement"] = statements
         return out
 
-    def policy_set(self, indices: tuple[int, ...], with_allow_all: bool, key: str | None) -> PolicySet:
-        """The statements ``indices`` as one policy (with a KMS key's default key policy beside it)."""
-        cache_key = (*indices, -1 if with_allow_all else -2, key or "")
-        found = self._sets.get(cache_key)
+    def decider(self, indices: tuple[int, ...], with_allow_all: bool) -> Decider:
+        """The statements ``indices`` as one policy (after an allow of everything, if asked)."""
+        found = self._deciders.get((indices, with_allow_all))
         if found is None:
             raw = [dict(self.ctx.doc.statements[i]) for i in indices]
             if with_allow_all:
                 raw.insert(0, dict(_ALLOW_ALL))
-            found = PolicySet(
-                [self._document(raw)] if raw else [], resource_policy=key_policy_for(key) if key else None
-            )
-            self._sets[cache_key] = found
+            found = self._deciders[indices, with_allow_all] = Decider([self._document(raw)] if raw else [])
         return found
 
     def decide(
         self, indices: tuple[int, ...], request: DomainRequest, with_allow_all: bool = False
     ) -> Decision:
-        key = request.resource if is_key(request.resource) else None
-        # the statement's own verdict: as if the resource were in the caller's account
-        return self.policy_set(indices, with_allow_all, key).decide(
-            request.action, request.resource, context=request.context_dict(), resource_account=ACCOUNT
-        )
+        # the statements' own verdict: as the domain decides (the resource in the caller's account)
+        return self.decider(indices, with_allow_all).request(request)
 
     def applies(self, i: int, request: DomainRequest) -> bool:
         """Whether statement ``i`` on its own applies to the request."""
@@ -116,10 +100,15 @@ def check_semantics(ctx: LintContext) -> Iterator[Finding]:
     judge = _Judge(ctx)
     spaces: dict[int, tuple[DomainRequest, ...]] = {}
     inert: set[int] = set()
+    builder: DomainBuilder | None = None  # the policy's domain, made once, each action's part once
     for i, statement in ctx.indexed():
         actions = _domain_actions(ctx, i)
         try:
-            spaces[i] = domain([ctx.policy], actions=actions).requests if actions else ()
+            if actions:
+                builder = builder or DomainBuilder([ctx.policy])
+                spaces[i] = builder.requests(actions)
+            else:
+                spaces[i] = ()
             # a real request for an action with resource-level permissions names an ARN
             scoped = {a.full_name for a in actions if a.resource_level}
             never = not any(
