@@ -313,7 +313,7 @@ def holds(block: Block, context: Context, *, variables: bool) -> bool:
     it); for a block that is asked once, as in a stream where every case brings its own policies.
 
     Args:
-        block: the block in normal form (as :func:`xraykit.policy.fast_statement` gives it).
+        block: the block in normal form (as :func:`xraykit.grammar.fast_statement` gives it).
         context: lowercased key -> value (a tuple for a multivalued key).
         variables: substitute policy variables in values (only under Version 2012-10-17).
 

@@ -3,7 +3,7 @@
 :class:`~xraykit.engine.PolicySet` compiles policies once to decide many requests. A stream of
 cases (``xraykit simulate --jsonl``) is the opposite: every case brings its own policies and asks
 one question of them, so compiling is wasted work. :func:`decide_documents` reads each statement
-once, checks it with :func:`xraykit.policy.fast_statement` (the same one-pass check
+once, checks it with :func:`xraykit.grammar.fast_statement` (the same one-pass check
 :func:`~xraykit.policy.parse_policy` uses) and, where its Action fits the request, matches
 Resource, Principal and Condition on the spot; what each layer said goes to
 :func:`xraykit.engine.decide_layers`, the one home of the decision rule.
@@ -32,6 +32,7 @@ from xraykit.engine import (
     action_facts,
     decide_layers,
 )
+from xraykit.grammar import PolicyKind, fast_header, fast_statement
 from xraykit.matching import (
     PrincipalMatch,
     RequestView,
@@ -41,7 +42,6 @@ from xraykit.matching import (
     resource_applies,
 )
 from xraykit.operators import value_text
-from xraykit.policy import PolicyKind, fast_header, fast_statement
 from xraykit.result import Decision, Layer, Reason
 from xraykit.wildcards import Glob
 

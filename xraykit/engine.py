@@ -20,20 +20,23 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from xraykit import catalog
-from xraykit.errors import Issue, XrayKitError
+from xraykit.errors import Issue, XrayKitError, json_type
+from xraykit.grammar import PolicyKind
 from xraykit.matching import CompiledStatement, PrincipalMatch, RequestView, action_set, classify_principal
 from xraykit.operators import value_text
-from xraykit.policy import Policy, PolicyKind, _type_name, parse_policy
 from xraykit.result import Decision, Evaluation, Layer, PolicyTrace, Reason, Request, StatementTrace
+
+if TYPE_CHECKING:  # the models are loaded when a policy is first parsed, not on import
+    from xraykit.policy import Policy
 
 __all__ = ["DEFAULT_PRINCIPAL", "LayerOutcome", "PolicyInput", "PolicySet", "decide_layers", "simulate"]
 
 DEFAULT_PRINCIPAL = "arn:aws:iam::123456789012:user/alice"
 
-PolicyInput = Policy | Mapping[str, Any] | str
+PolicyInput: TypeAlias = "Policy | Mapping[str, Any] | str"
 _DIRECT = (PrincipalMatch.EXACT, PrincipalMatch.SESSION_ROLE, PrincipalMatch.SESSION_USER)
 
 
@@ -383,11 +386,15 @@ _RCP_FULL_ACCESS = {
 @cache
 def _rcp_full_access() -> Policy:
     """RCPFullAWSAccess, parsed once (a :class:`Policy` is frozen, so every set may share it)."""
+    from xraykit.policy import parse_policy
+
     return parse_policy(_RCP_FULL_ACCESS, PolicyKind.RESOURCE, name="RCPFullAWSAccess")
 
 
 def _load(item: PolicyInput, kind: PolicyKind, name: str) -> Policy:
     """A policy from a :class:`Policy`, a document, ``{"name", "policy"}``, JSON text or a managed name."""
+    from xraykit.policy import Policy, parse_policy
+
     if isinstance(item, Policy):
         return item
     if isinstance(item, Mapping) and "policy" in item and "Statement" not in item:
@@ -444,7 +451,7 @@ class PolicySet:
                 isinstance(value, str | bytes | Mapping) or not isinstance(value, Iterable)
             ):
                 issues.append(
-                    Issue(field_name, f"`{field_name}` must be a list of policies, not {_type_name(value)}")
+                    Issue(field_name, f"`{field_name}` must be a list of policies, not {json_type(value)}")
                 )
         if issues:
             raise XrayKitError(issues)
@@ -854,7 +861,7 @@ def _check_request_types(action: Any, resource: Any, principal: Any, resource_ac
         shown = json.dumps(action, default=str)[:60]
         raise XrayKitError(Issue("action", f"expected an action such as `xray:GetGroup`, got `{shown}`"))
     issues = [
-        Issue(name, f"`{name}` must be a string, not {_type_name(value)}")
+        Issue(name, f"`{name}` must be a string, not {json_type(value)}")
         for name, value in (("action", action), ("resource", resource), ("principal", principal))
         if not isinstance(value, str)
     ]

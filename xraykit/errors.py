@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import difflib
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
-__all__ = ["Issue", "XrayKitError", "closest", "did_you_mean", "json_issue"]
+__all__ = ["Issue", "XrayKitError", "closest", "did_you_mean", "json_issue", "json_type"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +82,23 @@ class XrayKitError(ValueError):
     def to_dict(self) -> dict[str, object]:
         """A JSON-ready form: ``{"issues": [...]}``."""
         return {"issues": [issue.to_dict() for issue in self.issues]}
+
+
+def json_type(value: Any) -> str:
+    """The JSON type of a parsed value as an issue words it: ``a list``, ``an object``, ``null`` ..."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, Mapping):
+        return "an object"
+    return type(value).__name__
 
 
 def closest(word: str, candidates: Sequence[str], n: int = 3, cutoff: float = 0.6) -> list[str]:

@@ -26,12 +26,15 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from enum import IntEnum
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from xraykit import conditions as _conditions
 from xraykit import variables
-from xraykit.policy import Principal, Statement
 from xraykit.result import Check, ConditionCheck, Reason, StatementTrace
 from xraykit.wildcards import ArnPattern, Glob
+
+if TYPE_CHECKING:
+    from xraykit.policy import Principal, Statement
 
 __all__ = ["CompiledStatement", "PrincipalMatch", "RequestView", "classify_principal"]
 

@@ -16,15 +16,24 @@ Taught in ``notebooks/08_playground.ipynb``.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterator, Mapping
-from enum import StrEnum
 from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, model_validator
 
 from xraykit import operators
-from xraykit.errors import Issue, XrayKitError, did_you_mean, json_issue
+from xraykit.errors import Issue, XrayKitError, did_you_mean, json_issue, json_type
+from xraykit.grammar import (
+    _ACTION_NAME_RE,
+    _POLICY_KEYS,
+    _PRINCIPAL_KEYS,
+    _SERVICE_RE,
+    _STATEMENT_KEYS,
+    VERSIONS,
+    PolicyKind,
+    fast_header,
+    fast_statement,
+)
 
 _M = TypeVar("_M", bound=BaseModel)
 
@@ -37,40 +46,6 @@ __all__ = [
     "check_policy",
     "parse_policy",
 ]
-
-VERSIONS = ("2012-10-17", "2008-10-17")
-_POLICY_KEYS = ("Version", "Id", "Statement")
-_STATEMENT_KEYS = (
-    "Sid",
-    "Effect",
-    "Principal",
-    "NotPrincipal",
-    "Action",
-    "NotAction",
-    "Resource",
-    "NotResource",
-    "Condition",
-)
-_PRINCIPAL_KEYS = ("AWS", "Service", "Federated", "CanonicalUser")
-_SERVICE_RE = re.compile(r"^[a-zA-Z0-9-]+$")
-_ACTION_NAME_RE = re.compile(r"^[a-zA-Z0-9*?-]+$")
-
-
-class PolicyKind(StrEnum):
-    """Where a policy is attached, which decides the rules it must follow."""
-
-    IDENTITY = "identity-based policy"
-    BOUNDARY = "permissions boundary"
-    SESSION = "session policy"
-    RESOURCE = "resource-based policy"
-    SCP = "service control policy"
-    RCP = "resource control policy"
-
-    @property
-    def names_principal(self) -> bool:
-        """True when statements of this kind must name a principal."""
-        return self in (PolicyKind.RESOURCE, PolicyKind.RCP)
-
 
 _Frozen = ConfigDict(frozen=True, extra="forbid")
 
@@ -216,22 +191,6 @@ def _an(noun: str) -> str:
 # checking
 
 
-def _type_name(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int | float):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, Mapping):
-        return "an object"
-    return type(value).__name__
-
-
 def _unknown_key(key: Any, allowed: tuple[str, ...], path: str) -> Issue:
     hint = did_you_mean(str(key), allowed) or "allowed here: " + ", ".join(f"`{k}`" for k in allowed)
     return Issue(path, f"unknown element `{key}`", hint)
@@ -251,10 +210,10 @@ def _strings(value: Any, path: str, element: str, issues: list[Issue]) -> list[s
                 out.append(item)
             else:
                 issues.append(
-                    Issue(f"{path}[{i}]", f"`{element}` values must be strings, not {_type_name(item)}")
+                    Issue(f"{path}[{i}]", f"`{element}` values must be strings, not {json_type(item)}")
                 )
         return out if len(out) == len(value) else None
-    issues.append(Issue(path, f"`{element}` must be a string or a list of strings, not {_type_name(value)}"))
+    issues.append(Issue(path, f"`{element}` must be a string or a list of strings, not {json_type(value)}"))
     return None
 
 
@@ -334,7 +293,7 @@ def _check_principal(value: Any, path: str, element: str, issues: list[Issue]) -
         )
         return
     if not isinstance(value, Mapping):
-        issues.append(Issue(path, f'`{element}` must be `"*"` or an object, not {_type_name(value)}'))
+        issues.append(Issue(path, f'`{element}` must be `"*"` or an object, not {json_type(value)}'))
         return
     if not value:
         issues.append(Issue(path, f"`{element}` is an empty object", "name at least one principal"))
@@ -364,7 +323,7 @@ def _check_condition(value: Any, path: str, issues: list[Issue]) -> None:
         issues.append(
             Issue(
                 path,
-                f"`Condition` must be an object, not {_type_name(value)}",
+                f"`Condition` must be an object, not {json_type(value)}",
                 'write `{"StringEquals": {"aws:username": "alice"}}`',
             )
         )
@@ -386,7 +345,7 @@ def _check_condition(value: Any, path: str, issues: list[Issue]) -> None:
             issues.append(
                 Issue(
                     op_path,
-                    f"the operator `{op_name}` must map condition keys to values, not {_type_name(block)}",
+                    f"the operator `{op_name}` must map condition keys to values, not {json_type(block)}",
                     f'write `{{"{op_name}": {{"aws:username": "alice"}}}}`',
                 )
             )
@@ -436,7 +395,7 @@ def check_policy(document: Any, kind: PolicyKind | str = PolicyKind.IDENTITY) ->
         return [
             Issue(
                 "",
-                f"a policy must be a JSON object, not {_type_name(document)}",
+                f"a policy must be a JSON object, not {json_type(document)}",
                 'a policy looks like `{"Version": "2012-10-17", "Statement": [...]}`',
             )
         ]
@@ -449,7 +408,7 @@ def check_policy(document: Any, kind: PolicyKind | str = PolicyKind.IDENTITY) ->
             issues.append(
                 Issue(
                     "Version",
-                    f"`Version` must be a string, not {_type_name(version)}",
+                    f"`Version` must be a string, not {json_type(version)}",
                     'write `"Version": "2012-10-17"`',
                 )
             )
@@ -464,7 +423,7 @@ def check_policy(document: Any, kind: PolicyKind | str = PolicyKind.IDENTITY) ->
     if kind is PolicyKind.RCP and version != "2012-10-17":
         issues.append(Issue("Version", 'a resource control policy needs `"Version": "2012-10-17"`'))
     if "Id" in document and not isinstance(document["Id"], str):
-        issues.append(Issue("Id", f"`Id` must be a string, not {_type_name(document['Id'])}"))
+        issues.append(Issue("Id", f"`Id` must be a string, not {json_type(document['Id'])}"))
     if "Statement" not in document:
         issues.append(
             Issue("", "the policy has no `Statement`", 'add `"Statement": [...]` with at least one statement')
@@ -479,7 +438,7 @@ def check_policy(document: Any, kind: PolicyKind | str = PolicyKind.IDENTITY) ->
         issues.append(
             Issue(
                 "Statement",
-                f"`Statement` must be an object or a list of objects, not {_type_name(statements)}",
+                f"`Statement` must be an object or a list of objects, not {json_type(statements)}",
             )
         )
         return issues
@@ -493,7 +452,7 @@ def _check_statement(
     statement: Any, path: str, kind: PolicyKind, issues: list[Issue], sids: dict[str, str]
 ) -> None:
     if not isinstance(statement, Mapping):
-        issues.append(Issue(path, f"a statement must be a JSON object, not {_type_name(statement)}"))
+        issues.append(Issue(path, f"a statement must be a JSON object, not {json_type(statement)}"))
         return
     for key in statement:
         if key not in _STATEMENT_KEYS:
@@ -501,7 +460,7 @@ def _check_statement(
     if "Sid" in statement:
         sid = statement["Sid"]
         if not isinstance(sid, str):
-            issues.append(Issue(f"{path}.Sid", f"`Sid` must be a string, not {_type_name(sid)}"))
+            issues.append(Issue(f"{path}.Sid", f"`Sid` must be a string, not {json_type(sid)}"))
         elif sid in sids:
             issues.append(
                 Issue(
@@ -519,7 +478,7 @@ def _check_statement(
         )
     elif effect not in ("Allow", "Deny"):
         hint = did_you_mean(str(effect), ("Allow", "Deny")) if isinstance(effect, str) else None
-        shown = f"`{effect}`" if isinstance(effect, str) else _type_name(effect)
+        shown = f"`{effect}`" if isinstance(effect, str) else json_type(effect)
         issues.append(
             Issue(
                 f"{path}.Effect",
@@ -680,186 +639,8 @@ def _normalize(document: Mapping[str, Any], kind: PolicyKind, name: str) -> Poli
 
 
 # --------------------------------------------------------------------------------------------
-# the fast path: one pass that checks and builds a document of the everyday shape; anything
-# unusual (or wrong) returns None and goes through check_policy, which finds every issue.
-# tests/test_policy_fastpath.py holds the two paths to the same answers.
-
-_FAST_ACTION = re.compile(r"^[a-zA-Z0-9-]+:[a-zA-Z0-9*?-]+$")
-_POLICY_KEY_SET = frozenset(_POLICY_KEYS)
-_STATEMENT_KEY_SET = frozenset(_STATEMENT_KEYS)
-_PRINCIPAL_FIELDS = {
-    "AWS": "aws",
-    "Service": "service",
-    "Federated": "federated",
-    "CanonicalUser": "canonical_user",
-}
-
-
-def _fast_strings(value: Any) -> tuple[str, ...] | None:
-    if type(value) is str:
-        return (value,)
-    if type(value) is list and value and all(type(v) is str for v in value):
-        return tuple(value)
-    return None
-
-
-_NO_PRINCIPALS: dict[str, Any] = {
-    "wildcard": False,
-    "aws": (),
-    "service": (),
-    "federated": (),
-    "canonical_user": (),
-}
-_WILDCARD_PRINCIPAL: dict[str, Any] = {**_NO_PRINCIPALS, "wildcard": True}
-
-
-def _fast_principal(value: Any, rcp: bool) -> dict[str, Any] | None:
-    """The fields of a :class:`Principal` (never to be mutated), or None when it needs the full check."""
-    if value == "*" or value == {"AWS": "*"}:
-        return _WILDCARD_PRINCIPAL
-    if rcp or type(value) is not dict or not value:
-        return None
-    fields = dict(_NO_PRINCIPALS)
-    for key, raw in value.items():
-        field = _PRINCIPAL_FIELDS.get(key)
-        names = _fast_strings(raw)
-        if field is None or names is None:
-            return None
-        if key == "AWS" and not all(
-            n == "*" or n.startswith("arn:") or (len(n) == 12 and n.isdigit()) for n in names
-        ):
-            return None
-        fields[field] = names
-    return fields
-
-
-def _fast_condition(value: Any) -> tuple[tuple[str, tuple[tuple[str, tuple[str, ...]], ...]], ...] | None:
-    if type(value) is not dict:
-        return None
-    out = []
-    for op, block in value.items():
-        try:
-            operators.parse_operator(op)
-        except XrayKitError:
-            return None
-        if type(block) is not dict or not block:
-            return None
-        keys = []
-        for key, raw in block.items():
-            if type(key) is not str or ":" not in key or (type(raw) is list and not raw):
-                return None
-            try:
-                keys.append((key, operators.normalize_values(raw)))
-            except XrayKitError:
-                return None
-        out.append((op, tuple(keys)))
-    return tuple(out)
-
-
-StatementFields = tuple[
-    str | None,  # Sid
-    str,  # Effect
-    dict[str, Any] | None,  # Principal, as the fields of a Principal
-    dict[str, Any] | None,  # NotPrincipal, likewise
-    tuple[str, ...],  # the patterns of Action or NotAction
-    bool,  # True for NotAction
-    tuple[str, ...] | None,  # the patterns of Resource or NotResource (None: neither)
-    bool,  # True for NotResource
-    tuple[tuple[str, tuple[tuple[str, tuple[str, ...]], ...]], ...],  # Condition, normalized
-]
-"""One valid statement of the everyday shape, as plain values (what :func:`fast_statement` gives)."""
-
-
-def fast_statement(raw: Any, kind: PolicyKind, sids: set[str]) -> StatementFields | None:
-    """Check one statement of the everyday shape in a single pass; None when it needs the full check.
-
-    What it accepts, :func:`check_policy` accepts too, and :class:`Statement` holds the same values
-    (``tests/test_policy_fastpath.py``). Used by :func:`parse_policy` and by the one-request
-    evaluator (:mod:`xraykit.direct`), which needs the values and not the model.
-
-    Args:
-        raw: the statement as parsed from JSON.
-        kind: the kind of policy it belongs to.
-        sids: the Sids seen so far in the policy (this statement's is added).
-
-    Returns:
-        The statement's fields (see :data:`StatementFields`), or None.
-    """
-    if type(raw) is not dict or not _STATEMENT_KEY_SET.issuperset(raw):
-        return None
-    sid = raw.get("Sid")
-    if sid is not None:
-        if type(sid) is not str or sid in sids:
-            return None
-        sids.add(sid)
-    elif "Sid" in raw:
-        return None
-    effect = raw.get("Effect")
-    if effect not in ("Allow", "Deny") or (kind is PolicyKind.RCP and effect != "Deny"):
-        return None
-    # Action / NotAction: exactly one, every entry well formed
-    if ("Action" in raw) == ("NotAction" in raw) or (kind is PolicyKind.RCP and "NotAction" in raw):
-        return None
-    actions = _fast_strings(raw.get("Action", raw.get("NotAction")))
-    if actions is None:
-        return None
-    for action in actions:
-        if action == "*":
-            if kind is PolicyKind.RCP:
-                return None
-        elif not _FAST_ACTION.match(action) or action.count(":") != 1:
-            return None
-    # Resource / NotResource
-    has_resource = "Resource" in raw
-    if has_resource and "NotResource" in raw:
-        return None
-    resources = None
-    if has_resource or "NotResource" in raw:
-        resources = _fast_strings(raw.get("Resource", raw.get("NotResource")))
-        if resources is None:
-            return None
-        for resource in resources:
-            if resource != "*" and not (
-                resource.startswith("arn:") and (resource.count(":") >= 5 or resource.endswith("*"))
-            ):
-                return None
-    elif kind is not PolicyKind.RESOURCE:
-        return None
-    # Principal / NotPrincipal
-    has_principal = "Principal" in raw
-    if has_principal and "NotPrincipal" in raw:
-        return None
-    principal = not_principal = None
-    if kind.names_principal:
-        if has_principal:
-            principal = _fast_principal(raw["Principal"], kind is PolicyKind.RCP)
-            if principal is None:
-                return None
-        elif "NotPrincipal" in raw and kind is not PolicyKind.RCP:
-            not_principal = _fast_principal(raw["NotPrincipal"], False)
-            if not_principal is None:
-                return None
-        else:
-            return None
-    elif has_principal or "NotPrincipal" in raw:
-        return None
-    condition: tuple[tuple[str, tuple[tuple[str, tuple[str, ...]], ...]], ...] = ()
-    if "Condition" in raw:
-        found = _fast_condition(raw["Condition"])
-        if found is None:
-            return None
-        condition = found
-    return (
-        sid,
-        effect,
-        principal,
-        not_principal,
-        actions,
-        "Action" not in raw,
-        resources,
-        resources is not None and not has_resource,
-        condition,
-    )
+# the fast path: grammar.fast_header and grammar.fast_statement check a document of the everyday
+# shape in one pass; the models are built from what they give, skipping the full check.
 
 
 def _fast_statement(raw: Any, kind: PolicyKind, sids: set[str]) -> Statement | None:
@@ -879,30 +660,6 @@ def _fast_statement(raw: Any, kind: PolicyKind, sids: set[str]) -> Statement | N
         not_resource=resources if not_resource else None,
         condition=condition,
     )
-
-
-def fast_header(document: Any, kind: PolicyKind) -> tuple[str | None, list[Any]] | None:
-    """``(Version, statements)`` of a document of the everyday shape, or None for the full check.
-
-    The document-level half of the one-pass check (:func:`fast_statement` is the other): a JSON
-    object with only ``Version``, ``Id`` and ``Statement``, a known Version (2012-10-17 for an
-    RCP), a string Id, and a Statement that is one object or a list (returned as a list).
-    """
-    if type(document) is not dict or not _POLICY_KEY_SET.issuperset(document):
-        return None
-    version = document.get("Version")
-    if (version is not None and version not in VERSIONS) or ("Version" in document and version is None):
-        return None
-    if kind is PolicyKind.RCP and version != "2012-10-17":
-        return None
-    policy_id = document.get("Id")
-    if policy_id is not None and type(policy_id) is not str:
-        return None
-    raw = document.get("Statement")
-    items = [raw] if type(raw) is dict else raw
-    if type(items) is not list:
-        return None
-    return version, items
 
 
 def _fast_policy(document: Any, kind: PolicyKind, name: str) -> Policy | None:
