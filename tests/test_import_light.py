@@ -50,7 +50,7 @@ def test_the_stream_decides_a_valid_case_without_the_policy_models():
         "action": "xray:GetGroup",
         "resource": "*",
         "identity_policies": [
-            {"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": "xray:Get*", "Resource": "*"}}
+            {"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": "xray:*", "Resource": "*"}}
         ],
     }
     script = (

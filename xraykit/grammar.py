@@ -36,8 +36,8 @@ _STATEMENT_KEYS = (
     "Condition",
 )
 _PRINCIPAL_KEYS = ("AWS", "Service", "Federated", "CanonicalUser")
-_SERVICE_RE = re.compile(r"^[a-zA-Z0-9-]+$")
-_ACTION_NAME_RE = re.compile(r"^[a-zA-Z0-9*?-]+$")
+_SERVICE_RE = re.compile(r"^[a-zA-Z0-9-]+\Z")
+_ACTION_NAME_RE = re.compile(r"^[a-zA-Z0-9*?-]+\Z")
 
 
 class PolicyKind(StrEnum):
@@ -59,7 +59,7 @@ class PolicyKind(StrEnum):
 # --------------------------------------------------------------------------------------------
 # the one-pass check of the everyday shape
 
-_FAST_ACTION = re.compile(r"^[a-zA-Z0-9-]+:[a-zA-Z0-9*?-]+$")
+_FAST_ACTION = re.compile(r"^[a-zA-Z0-9-]+:[a-zA-Z0-9*?-]+\Z")
 _POLICY_KEY_SET = frozenset(_POLICY_KEYS)
 _STATEMENT_KEY_SET = frozenset(_STATEMENT_KEYS)
 _PRINCIPAL_FIELDS = {

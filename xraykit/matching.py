@@ -101,7 +101,7 @@ class RequestView:
 # ------------------------------------------------------------------------------------------
 # principals
 
-_ARN_PRINCIPAL = re.compile(r"^arn:([^:]+):(iam|sts)::(\d{12}|aws):(.*)$")
+_ARN_PRINCIPAL = re.compile(r"^arn:([^:]+):(iam|sts)::(\d{12}|aws):(.*)\Z")
 
 
 @lru_cache(maxsize=4096)

@@ -47,7 +47,7 @@ _TOP = (
     "description",
 )
 _DAEMON = ("role_arn", "local_mode", "region", "version")
-_ARN = re.compile(r"^arn:aws[a-z-]*:(iam|sts)::\d{12}:\S+$")
+_ARN = re.compile(r"^arn:aws[a-z-]*:(iam|sts)::\d{12}:\S+\Z")
 
 
 def _text(value: Any, path: str, issues: list[Issue]) -> str | None:
