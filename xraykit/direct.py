@@ -61,15 +61,33 @@ def _action_glob(pattern: str) -> Any:
     return Glob(pattern).matches
 
 
+@lru_cache(maxsize=8192)
+def _action_test(patterns: tuple[str, ...]) -> tuple[bool, frozenset[str], tuple[Any, ...]]:
+    """An Action element read once: ``(has *, the exact names lowercased, the other wildcard tests)``.
+
+    Cached, since the same lists of actions recur across the policies of a stream.
+    """
+    lowered = [pattern.lower() for pattern in patterns]
+    wild = [low for low in lowered if "*" in low or "?" in low]
+    exact = frozenset(low for low in lowered if low not in wild)
+    return "*" in lowered, exact, tuple(_action_glob(low) for low in wild if low != "*")
+
+
 def _action_fits(patterns: tuple[str, ...], action_lower: str) -> bool:
     """Whether an Action (or NotAction) element names the action; as :class:`~xraykit.matching.ActionSet`."""
-    for pattern in patterns:
-        low = pattern.lower()
-        if low == action_lower or low == "*":
-            return True
-        if ("*" in low or "?" in low) and _action_glob(low)(action_lower):
+    star, exact, globs = _action_test(patterns)
+    if star or action_lower in exact:
+        return True
+    for test in globs:  # noqa: SIM110 (a loop: any() over a generator costs more, on the hot path)
+        if test(action_lower):
             return True
     return False
+
+
+@lru_cache(maxsize=8192)
+def _resource_patterns(resources: tuple[str, ...], variables: bool) -> tuple[Any, ...]:
+    """The compiled patterns of a Resource element (the same lists recur across a stream)."""
+    return tuple(_resource_pattern(text, variables) for text in resources)
 
 
 def _context(raw: Any, supported: frozenset[str]) -> dict[str, str | tuple[str, ...]] | None:
@@ -152,7 +170,7 @@ def _scan(items: Any, kind: PolicyKind, view: RequestView, outcome: LayerOutcome
                 continue  # the Action element does not name the request's action
             deny = effect == "Deny"
             if resources is not None and not resource_applies(
-                tuple(_resource_pattern(text, variables) for text in resources),
+                _resource_patterns(resources, variables),
                 "*" in resources,
                 not_resource,
                 deny,

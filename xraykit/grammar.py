@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from enum import StrEnum
+from functools import lru_cache
 from typing import Any
 
 from xraykit import operators
@@ -73,9 +74,38 @@ _PRINCIPAL_FIELDS = {
 def _fast_strings(value: Any) -> tuple[str, ...] | None:
     if type(value) is str:
         return (value,)
-    if type(value) is list and value and all(type(v) is str for v in value):
-        return tuple(value)
-    return None
+    if type(value) is not list or not value:
+        return None
+    for item in value:
+        if type(item) is not str:
+            return None
+    return tuple(value)
+
+
+@lru_cache(maxsize=8192)
+def _action_entries(actions: tuple[str, ...]) -> int:
+    """How an Action or NotAction element's entries read: 0 malformed, 1 well formed, 2 with ``*``.
+
+    Cached: the same lists of actions recur across the policies of a stream.
+    """
+    star = False
+    for action in actions:
+        if action == "*":
+            star = True
+        elif not _FAST_ACTION.match(action):
+            return 0
+    return 2 if star else 1
+
+
+@lru_cache(maxsize=8192)
+def _resource_entries(resources: tuple[str, ...]) -> bool:
+    """Whether every entry of a Resource or NotResource element is ``*`` or has an ARN's shape."""
+    for resource in resources:
+        if resource != "*" and not (
+            resource.startswith("arn:") and (resource.count(":") >= 5 or resource.endswith("*"))
+        ):
+            return False
+    return True
 
 
 _NO_PRINCIPALS: dict[str, Any] = {
@@ -175,29 +205,22 @@ def fast_statement(raw: Any, kind: PolicyKind, sids: set[str]) -> StatementField
     # Action / NotAction: exactly one, every entry well formed
     if ("Action" in raw) == ("NotAction" in raw) or (kind is PolicyKind.RCP and "NotAction" in raw):
         return None
-    actions = _fast_strings(raw.get("Action", raw.get("NotAction")))
+    not_action = "Action" not in raw
+    actions = _fast_strings(raw["NotAction"] if not_action else raw["Action"])
     if actions is None:
         return None
-    for action in actions:
-        if action == "*":
-            if kind is PolicyKind.RCP:
-                return None
-        elif not _FAST_ACTION.match(action) or action.count(":") != 1:
-            return None
+    entries = _action_entries(actions)
+    if entries == 0 or (entries == 2 and kind is PolicyKind.RCP):
+        return None
     # Resource / NotResource
     has_resource = "Resource" in raw
     if has_resource and "NotResource" in raw:
         return None
     resources = None
     if has_resource or "NotResource" in raw:
-        resources = _fast_strings(raw.get("Resource", raw.get("NotResource")))
-        if resources is None:
+        resources = _fast_strings(raw["Resource"] if has_resource else raw["NotResource"])
+        if resources is None or not _resource_entries(resources):
             return None
-        for resource in resources:
-            if resource != "*" and not (
-                resource.startswith("arn:") and (resource.count(":") >= 5 or resource.endswith("*"))
-            ):
-                return None
     elif kind is not PolicyKind.RESOURCE:
         return None
     # Principal / NotPrincipal
@@ -205,7 +228,7 @@ def fast_statement(raw: Any, kind: PolicyKind, sids: set[str]) -> StatementField
     if has_principal and "NotPrincipal" in raw:
         return None
     principal = not_principal = None
-    if kind.names_principal:
+    if kind is PolicyKind.RESOURCE or kind is PolicyKind.RCP:  # kind.names_principal, inlined
         if has_principal:
             principal = _fast_principal(raw["Principal"], kind is PolicyKind.RCP)
             if principal is None:
@@ -230,7 +253,7 @@ def fast_statement(raw: Any, kind: PolicyKind, sids: set[str]) -> StatementField
         principal,
         not_principal,
         actions,
-        "Action" not in raw,
+        not_action,
         resources,
         resources is not None and not has_resource,
         condition,
