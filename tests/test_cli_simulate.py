@@ -456,7 +456,13 @@ def test_jsonl_answers_every_case_in_order(
         {
             "id": None,
             "decision": "Error",
-            "issues": [{"path": "line 5", "message": answers[3]["issues"][0]["message"]}],
+            "issues": [
+                {
+                    "path": "line 5",
+                    "message": "not valid JSON: expecting value at line 5 column 1",
+                    "hint": "check for a missing comma, quote or bracket near that place",
+                }
+            ],
         },
         {
             "id": "c5",

@@ -14,6 +14,7 @@ checks what *valid* policies become (the normal form) and how an error reads.
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from pathlib import Path
@@ -25,7 +26,7 @@ import yaml
 from xraykit.engine import PolicySet
 from xraykit.errors import Issue, XrayKitError
 from xraykit.policy import Policy, PolicyKind, Principal, check_policy, parse_policy
-from xraykit.stream import decide_case
+from xraykit.stream import decide_case, run_stream_bytes
 
 CORPUS = Path(__file__).parent / "malformed"
 KINDS = {
@@ -258,10 +259,30 @@ def test_a_malformed_request_in_a_case_line_gets_an_error_answer(entry: dict[str
 
 @pytest.mark.parametrize("entry", _params(CASES))
 def test_a_malformed_case_line_gets_an_error_answer_with_its_issues(entry: dict[str, Any]) -> None:
+    if "text" in entry:  # not JSON: answered by the stream itself, with a null id
+        out = io.BytesIO()
+        assert run_stream_bytes(io.BytesIO(entry["text"].encode() + b"\n"), out) == 0
+        assert [json.loads(line) for line in out.getvalue().splitlines()] == [
+            {"id": None, "decision": "Error", "issues": entry["issues"]}
+        ]
+        return
     case = entry["case"]
     answer = decide_case(case)
     expected_id = case.get("id") if isinstance(case, dict) else None
     assert answer == {"id": expected_id, "decision": "Error", "issues": entry["issues"]}
+
+
+def test_a_line_that_is_not_utf8_gets_an_error_answer_and_the_stream_goes_on() -> None:
+    out = io.BytesIO()
+    stream = b'\xff{"id": "c1"}\n{"id": "c2", "principal": "p", "action": 5}\n'
+    assert run_stream_bytes(io.BytesIO(stream), out) == 0
+    first, second = (json.loads(line) for line in out.getvalue().splitlines())
+    assert first == {
+        "id": None,
+        "decision": "Error",
+        "issues": [{"path": "line 1", "message": "not valid JSON: byte 1 is not UTF-8 text"}],
+    }
+    assert second["id"] == "c2" and second["decision"] == "Error"
 
 
 # --------------------------------------------------------------------------------------------

@@ -119,7 +119,12 @@ def did_you_mean(word: str, candidates: Sequence[str], n: int = 3) -> str | None
 
 
 def json_issue(
-    error: json.JSONDecodeError, source: str | None = None, path: str = "", *, expected: str = "a policy"
+    error: json.JSONDecodeError,
+    source: str | None = None,
+    path: str = "",
+    *,
+    expected: str = "a policy",
+    line: int | None = None,
 ) -> Issue:
     """One readable issue for text that is not JSON: what is wrong, where (line and column), a hint.
 
@@ -131,8 +136,10 @@ def json_issue(
         source: a name for the text (a file name), if any.
         path: where the text was given (an argument or control name); ``""`` for the whole input.
         expected: what the text should hold, for the hint on empty text (``"a scenario"``).
+        line: the text is this line of a longer input (a JSON Lines stream): places are given as
+            that line and the column in it.
     """
-    where = f"line {error.lineno} column {error.colno}"
+    where = f"line {error.lineno if line is None else line} column {error.colno}"
     doc, pos = error.doc, error.pos
     if not doc.strip():
         return Issue(

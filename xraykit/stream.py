@@ -22,10 +22,11 @@ carries the validation ``issues`` instead.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import IO, TYPE_CHECKING, Any
 
-from xraykit.errors import Issue, XrayKitError
+from xraykit.errors import Issue, XrayKitError, json_issue
 
 if TYPE_CHECKING:
     from xraykit.engine import PolicySet
@@ -158,12 +159,29 @@ def answer_line(line: str | bytes, number: int) -> dict[str, Any]:
     try:
         case = orjson.loads(line)
     except orjson.JSONDecodeError as error:
-        return {
-            "id": None,
-            "decision": "Error",
-            "issues": [{"path": f"line {number}", "message": f"not valid JSON: {error.msg.lower()}"}],
-        }
+        return {"id": None, "decision": "Error", "issues": [_not_json(line, number, error)]}
     return decide_case(case)
+
+
+def _not_json(line: str | bytes, number: int, error: json.JSONDecodeError) -> dict[str, Any]:
+    """The issue for a line the fast parser rejected, worded and placed as for any JSON text.
+
+    The standard library's parser re-reads the line so the message and hint are the ones every
+    other JSON input in xraykit gets (:func:`xraykit.errors.json_issue`); the few texts only the
+    standard library takes (``NaN``, a number too large for a double) are reported at the place
+    the fast parser stopped, since they are not JSON either.
+    """
+    path = f"line {number}"
+    if isinstance(line, bytes):
+        try:
+            line = line.decode("utf-8")
+        except UnicodeDecodeError as bad:
+            return {"path": path, "message": f"not valid JSON: byte {bad.start + 1} is not UTF-8 text"}
+    try:
+        json.loads(line)
+    except json.JSONDecodeError as stdlib_error:
+        error = stdlib_error
+    return json_issue(error, path=path, expected="a case", line=number).to_dict()
 
 
 def run_stream(stdin: IO[str], stdout: IO[str]) -> int:
