@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from xraykit.errors import Issue, XrayKitError
+from xraykit.errors import Issue, XrayKitError, json_type
 from xraykit.operators.families import comparator, parse_bool
 from xraykit.operators.spec import OperatorSpec
 from xraykit.variables import has_variables
@@ -13,16 +13,6 @@ from xraykit.variables import has_variables
 __all__ = ["check_value", "normalize_values", "value_text"]
 
 _HINT = 'write each value as a string, or list several: `["a", "b"]`'
-
-
-def _kind(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, dict):
-        return "an object"
-    if isinstance(value, list | tuple):
-        return "a list"
-    return f"a {type(value).__name__}"
 
 
 def value_text(value: bool | int | float | str) -> str:
@@ -71,7 +61,8 @@ def normalize_values(raw: Any) -> tuple[str, ...]:
                 raise XrayKitError(
                     Issue(
                         "",
-                        f"value [{i}] of the list must be a string, a number or a boolean, not {_kind(item)}",
+                        f"value [{i}] of the list must be a string, a number or a boolean, "
+                        f"not {json_type(item)}",
                         _HINT,
                     )
                 )
@@ -79,7 +70,8 @@ def normalize_values(raw: Any) -> tuple[str, ...]:
     raise XrayKitError(
         Issue(
             "",
-            f"a condition value must be a string, a number, a boolean or a list of them, not {_kind(raw)}",
+            "a condition value must be a string, a number, a boolean or a list of them, "
+            f"not {json_type(raw)}",
             _HINT,
         )
     )
