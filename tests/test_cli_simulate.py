@@ -349,6 +349,22 @@ def test_a_malformed_policy_file_is_named_in_the_message(
     )
 
 
+def test_a_policy_file_may_be_named_without_file_scheme(
+    capsys: pytest.CaptureFixture[str], policy_file: Path, tmp_path: Path
+) -> None:
+    by_path = run(capsys, "--policy", str(policy_file), "--action", "xray:GetGroup", "--resource", GROUP)
+    by_url = run(
+        capsys, "--policy", f"file://{policy_file}", "--action", "xray:GetGroup", "--resource", GROUP
+    )
+    assert by_path == by_url and by_path[0] == 0
+    missing = tmp_path / "missing.json"  # a .json name is a file, even a missing one
+    status, out, err = run(capsys, "--policy", str(missing), "--action", "xray:GetGroup")
+    assert (status, out) == (2, "")
+    assert err == f"xraykit: --policy-input-list: cannot read `{missing}`: no such file or directory\n"
+    status, _, err = run(capsys, "--scp", f"file://{missing}", "--action", "xray:GetGroup")
+    assert (status, err) == (2, f"xraykit: --scp: cannot read `{missing}`: no such file or directory\n")
+
+
 def test_a_missing_policy_file_exits_2(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     status, out, err = run(
         capsys, "--policy", f"file://{tmp_path / 'nope.json'}", "--action", "xray:GetGroup"

@@ -106,3 +106,15 @@ def test_the_kind_changes_the_rules(tmp_path: Path, capsys: pytest.CaptureFixtur
     )
     assert main(["lint", "--brief", "--kind", "scp", scp]) == 0
     assert "no findings" in capsys.readouterr().out
+
+
+def test_a_policy_given_inline_as_json_is_linted_under_the_name_argument(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["lint", "--brief", json.dumps(BAD), "--select", "XK201"]) == 1
+    assert capsys.readouterr().out.splitlines()[0] == "<argument>: 1 finding: 1 error"
+    assert main(["lint", ' {"Version": "2012-10-17",}']) == 2
+    assert capsys.readouterr().err == (
+        "xraykit: <argument>: not valid JSON: a comma before `}` at line 1 column 27 "
+        "(JSON allows no comma after the last item: remove it)\n"
+    )

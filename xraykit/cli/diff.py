@@ -26,7 +26,7 @@ def register(subparsers: Any) -> None:
         description="Compare what two policies allow over the X-Ray domain. "
         "Exit status: 0 same, 1 different, 2 bad input.",
     )
-    p.add_argument("a", metavar="A", help="a policy file or an AWS managed policy name")
+    p.add_argument("a", metavar="A", help="a policy file, a JSON document, or an AWS managed policy name")
     p.add_argument("b", metavar="B", help="the other policy")
     p.add_argument("--actions", nargs="+", metavar="ACTION", help="compare over these actions only")
     p.add_argument("--json", action="store_true", help="print JSON for machines")

@@ -42,7 +42,7 @@ def register(subparsers: Any) -> None:
         "policies",
         nargs="+",
         metavar="POLICY",
-        help="a policy file, `-` for standard input, or an AWS managed policy name",
+        help="a policy file, `-` for standard input, a JSON document, or an AWS managed policy name",
     )
     p.add_argument("--kind", choices=sorted(_KINDS), default="identity", help="where the policy is attached")
     p.add_argument("--json", action="store_true", help="print JSON for machines")
@@ -56,7 +56,8 @@ def read_policy_argument(text: str) -> tuple[Any, str]:
     """``(document or managed policy name, source name)`` for a command-line policy argument.
 
     Args:
-        text: a file path (``file://`` allowed), ``-`` for standard input, or a managed policy name.
+        text: a file path (``file://`` allowed), ``-`` for standard input, a JSON document
+            (text starting with ``{``), or a managed policy name.
 
     Returns:
         The parsed JSON (or the managed policy name) and a name for messages.
@@ -66,6 +67,8 @@ def read_policy_argument(text: str) -> tuple[Any, str]:
     """
     if text == "-":
         content, source = sys.stdin.read(), "<stdin>"
+    elif text.lstrip().startswith("{"):
+        content, source = text, "<argument>"
     else:
         path = Path(text.removeprefix("file://"))
         if not path.exists() and not text.lower().endswith(".json"):

@@ -37,7 +37,8 @@ def register(subparsers: Any) -> None:
         action="append",
         default=[],
         metavar="POLICY",
-        help="an identity-based policy: file://PATH, a JSON document, or a managed policy name (repeatable)",
+        help="an identity-based policy: a file (file://PATH or PATH), a JSON document, or a managed policy "
+        "name (repeatable)",
     )
     p.add_argument(
         "--permissions-boundary-policy-input-list",
@@ -100,16 +101,40 @@ def register(subparsers: Any) -> None:
     p.set_defaults(func=run)
 
 
-def _policy_arg(text: str, what: str) -> Any:
-    """A policy argument: file://PATH, inline JSON, or a managed policy name."""
+_OPTIONS = {  # the option each kind of policy comes from, to place a message
+    "identity": "--policy-input-list",
+    "boundary": "--permissions-boundary-policy-input-list",
+    "scp": "--scp",
+    "rcp": "--rcp",
+    "session": "--session-policy",
+    "resource": "--resource-policy",
+}
+
+
+def _policy_path(text: str) -> Path | None:
+    """The file a policy argument names, or None for a JSON document or a managed policy name.
+
+    ``file://PATH`` always names a file; so does a plain path to a file that exists, or one
+    ending in ``.json`` (a missing one is then reported as a file that cannot be read, rather
+    than as an unknown managed policy).
+    """
     if text.startswith("file://"):
-        path = Path(text[len("file://") :])
+        return Path(text[len("file://") :])
+    if text.lstrip().startswith("{"):
+        return None
+    path = Path(text)
+    return path if path.is_file() or text.lower().endswith(".json") else None
+
+
+def _policy_arg(text: str, what: str) -> Any:
+    """A policy argument: a file (``file://PATH`` or a plain path), inline JSON, or a managed policy name."""
+    path = _policy_path(text)
+    if path is not None:
         try:
             content = path.read_text("utf-8")
         except OSError as error:
-            raise XrayKitError(
-                Issue(what, f"cannot read `{path}`: {error.strerror.lower() if error.strerror else error}")
-            ) from None
+            reason = error.strerror.lower() if error.strerror else str(error)
+            raise XrayKitError(Issue(_OPTIONS[what], f"cannot read `{path}`: {reason}")) from None
         from xraykit.policy import PolicyKind, parse_policy
 
         kinds = {
