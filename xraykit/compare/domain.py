@@ -29,7 +29,7 @@ from typing import Any
 
 from xraykit import catalog
 from xraykit.compare.resources import ACCOUNT, REGION, is_key, key_policy_for, resources_for, witness
-from xraykit.compare.situations import OTHER, Context, collect_keys, situations, substitute
+from xraykit.compare.situations import OTHER, collect_keys, situations, substitute
 from xraykit.engine import PolicyInput, PolicySet
 from xraykit.policy import Policy, parse_policy
 from xraykit.result import Decision, Evaluation
@@ -53,13 +53,17 @@ __all__ = [
 
 @dataclass(frozen=True, slots=True)
 class DomainRequest:
-    """One request of the domain: action, resource and context (keys as the policies spell them)."""
+    """One request: action, resource and context (keys as the policies spell them).
+
+    A request of the domain, and of a task (:data:`xraykit.least_privilege.TaskRequest`), whose
+    context may hold numbers and booleans too.
+    """
 
     action: str
     resource: str = "*"
-    context: Context = ()
+    context: tuple[tuple[str, Any], ...] = ()
 
-    def context_dict(self) -> dict[str, str | tuple[str, ...]]:
+    def context_dict(self) -> dict[str, Any]:
         """The context as a dict."""
         return dict(self.context)
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from xraykit import catalog
+from xraykit.compare.domain import DomainRequest
 from xraykit.errors import Issue, XrayKitError
 
 __all__ = ["EXAMPLE_KEY_ARN", "Task", "TaskRequest", "task"]
@@ -27,29 +28,9 @@ __all__ = ["EXAMPLE_KEY_ARN", "Task", "TaskRequest", "task"]
 EXAMPLE_KEY_ARN = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
 
 
-@dataclass(frozen=True, slots=True)
-class TaskRequest:
-    """One request of a task: the action (canonical name), the resource, the context."""
-
-    action: str
-    resource: str = "*"
-    context: tuple[tuple[str, Any], ...] = ()
-
-    def context_dict(self) -> dict[str, Any]:
-        """The context as a dict."""
-        return dict(self.context)
-
-    def __str__(self) -> str:
-        text = f"{self.action} on {self.resource}"
-        if self.context:
-            text += " with " + ", ".join(f"{k}={_show(v)}" for k, v in self.context)
-        return text
-
-
-def _show(value: Any) -> str:
-    if isinstance(value, list | tuple):
-        return "[" + ", ".join(str(v) for v in value) + "]"
-    return str(value)
+#: One request of a task (action by its canonical name, resource, context): the same value as a
+#: request of the compare domain, so a task's requests are decided and shown as the domain's are.
+TaskRequest = DomainRequest
 
 
 @dataclass(frozen=True, slots=True)
