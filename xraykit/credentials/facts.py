@@ -13,7 +13,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-__all__ = ["chains", "platforms", "say", "wording"]
+__all__ = ["chains", "daemon_bundle", "platforms", "say", "wording"]
 
 
 @cache
@@ -26,6 +26,18 @@ def _load(name: str) -> dict[str, Any]:
 def chains() -> dict[str, Any]:
     """The provider orders and SDK facts (``chains.json``)."""
     return _load("chains.json")
+
+
+@cache
+def daemon_bundle() -> tuple[str, ...]:
+    """The actions of the daemon's operation bundle, as ``xraykit/data/bundles.json`` lists them.
+
+    The one list of what the daemon calls: the account model's ``daemon`` bundle, the least-privilege
+    task and the daemon verdict all read it.
+    """
+    path = resources.files("xraykit").joinpath("data", "bundles.json")
+    members = json.loads(path.read_text(encoding="utf-8"))["bundles"]["daemon"]["members"]
+    return tuple(member["action"] for member in members)
 
 
 def platforms() -> dict[str, Any]:

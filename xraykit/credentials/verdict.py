@@ -19,8 +19,8 @@ __all__ = ["ActionCheck", "DaemonVerdict", "daemon_actions", "daemon_verdict"]
 
 
 def daemon_actions() -> tuple[str, ...]:
-    """The five actions the daemon needs, from ``chains.json``."""
-    return tuple(facts.chains()["daemon"]["bundle"])
+    """The five actions the daemon needs: the ``daemon`` operation bundle (``bundles.json``)."""
+    return facts.daemon_bundle()
 
 
 @dataclass(frozen=True)
