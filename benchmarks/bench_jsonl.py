@@ -9,14 +9,17 @@ line per case:
 - ``pass-through``: a few lines of Python that parse each case and write back only its id, flushing
   per line as the other two do; the floor that process start-up, JSON and pipes alone cost.
 
-Each contender runs alone, one after the other, with its whole stream fed at once. Reported per
-contender: the wall time from launching the process to its last answer (start-up included), the
-rate over that whole time, the time to the first answer, and the steady rate after the first 1,000
-answers. The ratios xraykit/iam-simulate and xraykit/pass-through are printed and, with the rest,
-written to ``benchmarks/results/jsonl.json``.
+Each contender runs alone, with its whole stream fed at once; with ``--repeat R`` the contenders
+take turns, R rounds of one run each, so a machine that speeds up or slows down over the minutes
+of the benchmark weighs on all of them alike. Reported per contender (its best round, by wall
+time): the wall time from launching the process to its last answer (start-up included), the rate
+over that whole time, the time to the first answer, and the steady rate after the first 1,000
+answers. The ratios xraykit/iam-simulate and xraykit/pass-through are printed from those best
+runs and, round by round, as the ratio within each round (its median, lowest and highest); all of
+it is written to ``benchmarks/results/jsonl.json``.
 
-Run: ``.venv/bin/python benchmarks/bench_jsonl.py [N] [--seed S] [--repeat R]`` (best of R runs per
-contender, by wall time). Without node or the installed oracle the iam-simulate row is left out.
+Run: ``.venv/bin/python benchmarks/bench_jsonl.py [N] [--seed S] [--repeat R]``. Without node or
+the installed oracle the iam-simulate row is left out.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ import importlib.util
 import json
 import os
 import platform
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -133,21 +137,31 @@ def main() -> int:
         with open(stream, "w", encoding="utf-8") as out:
             for case in cases.generate(args.count, args.seed):
                 out.write(json.dumps(case, separators=(",", ":")) + "\n")
-        for name, command in contenders.items():
-            runs = [measure(command, stream, args.count) for _ in range(max(1, args.repeat))]
-            results[name] = min(runs, key=lambda r: r["wall_s"])
+        rounds = [
+            {name: measure(command, stream, args.count) for name, command in contenders.items()}
+            for _ in range(max(1, args.repeat))
+        ]
+    for name in contenders:
+        results[name] = min((r[name] for r in rounds), key=lambda run: run["wall_s"])
 
-    def ratio(a: str, b: str, field: str) -> float | None:
-        return round(results[a][field] / results[b][field], 3) if a in results and b in results else None
+    def ratio(runs: dict[str, dict[str, float]], a: str, b: str, field: str) -> float | None:
+        return round(runs[a][field] / runs[b][field], 3) if a in runs and b in runs else None
 
-    ratios = {
-        f"xraykit/{other}": {
-            "whole_stream": ratio("xraykit", other, "decisions_per_s"),
-            "steady": ratio("xraykit", other, "steady_decisions_per_s"),
+    ratios: dict[str, dict[str, Any]] = {}
+    for other in ("iam-simulate", "pass-through"):
+        if other not in results:
+            continue
+        within = sorted(ratio(r, "xraykit", other, "decisions_per_s") or 0.0 for r in rounds)
+        ratios[f"xraykit/{other}"] = {
+            "whole_stream": ratio(results, "xraykit", other, "decisions_per_s"),
+            "steady": ratio(results, "xraykit", other, "steady_decisions_per_s"),
+            "whole_stream_by_round": {
+                "median": round(statistics.median(within), 3),
+                "lowest": within[0],
+                "highest": within[-1],
+            },
         }
-        for other in ("iam-simulate", "pass-through")
-    }
-    print(f"{args.count} cases, seed {args.seed}, best of {max(1, args.repeat)}; rates in decisions/s")
+    print(f"{args.count} cases, seed {args.seed}, best of {max(1, args.repeat)} rounds; rates in decisions/s")
     print(f"{'contender':<14}{'wall s':>9}{'whole stream':>14}{'first answer s':>16}{'steady':>10}")
     for name, r in results.items():
         print(
@@ -155,7 +169,11 @@ def main() -> int:
             f"{r['steady_decisions_per_s']:>10,}"
         )
     for name, pair in ratios.items():
-        print(f"{name:<26} whole stream {pair['whole_stream']}  steady {pair['steady']}")
+        by_round = pair["whole_stream_by_round"]
+        print(
+            f"{name:<26} whole stream {pair['whole_stream']}  steady {pair['steady']}  "
+            f"within a round: median {by_round['median']} ({by_round['lowest']} to {by_round['highest']})"
+        )
 
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(
