@@ -720,3 +720,17 @@ def test_importing_the_model_loads_no_heavy_dependency() -> None:
         "assert not heavy, heavy"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_an_unknown_example_is_answered_with_the_closest_names_or_all_of_them(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["credentials", "--example", "ec2-instance-profle"]) == 2
+    assert capsys.readouterr().err == (
+        "xraykit: example: `ec2-instance-profle` is not an example environment "
+        "(did you mean `ec2-instance-profile` or `ecs-task-role`?)\n"
+    )
+    assert main(["credentials", "--example", "zzz"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("xraykit: example: `zzz` is not an example environment (the examples: ")
+    assert all(f"`{name}`" in err for name in examples())

@@ -304,5 +304,11 @@ def test_least_privilege_command(tmp_path: Path, capsys: pytest.CaptureFixture[s
     requests.write_text(json.dumps([{"action": "xray:UpdateSamplingRule", "resource": RULE}]), "utf-8")
     assert main(["least-privilege", "--requests", str(requests)]) == 0
     assert RULE in capsys.readouterr().out
+    assert main(["least-privilege", "--requests", requests.read_text("utf-8")]) == 0  # the JSON itself
+    assert RULE in capsys.readouterr().out
+    assert main(["least-privilege", "--requests", "AWSXrayReadOnlyAccess"]) == 2  # not a policy name
+    assert (
+        capsys.readouterr().err == "xraykit: cannot read `AWSXrayReadOnlyAccess`: no such file or directory\n"
+    )
     assert main(["least-privilege", "--bundle", "deamon"]) == 2
     assert "unknown" in capsys.readouterr().err

@@ -118,3 +118,18 @@ def test_a_policy_given_inline_as_json_is_linted_under_the_name_argument(
         "xraykit: <argument>: not valid JSON: a comma before `}` at line 1 column 27 "
         "(JSON allows no comma after the last item: remove it)\n"
     )
+
+
+def test_a_name_that_is_neither_a_file_nor_a_managed_policy_gets_the_closest_names(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["lint", "AWSXrayFullAcess"]) == 2
+    assert capsys.readouterr().err == (
+        "xraykit: `AWSXrayFullAcess` is neither a file nor a managed policy xraykit knows "
+        "(did you mean `AWSXrayFullAccess` or `AWSXrayWriteOnlyAccess` or `AWSXrayReadOnlyAccess`?)\n"
+    )
+    assert main(["diff", "AWSXrayReadOnlyAccess", "nothing-like-it"]) == 2
+    assert capsys.readouterr().err == (
+        "xraykit: `nothing-like-it` is neither a file nor a managed policy xraykit knows "
+        "(give a policy file, `-` for standard input, or JSON)\n"
+    )

@@ -32,7 +32,12 @@ def register(subparsers: Any) -> None:
     what = p.add_mutually_exclusive_group(required=True)
     what.add_argument("--bundle", metavar="NAME", help="an operation bundle, e.g. daemon")
     what.add_argument("--actions", nargs="+", metavar="ACTION", help="actions to allow (with --resources)")
-    what.add_argument("--requests", metavar="FILE", help="a JSON file: a list of {action, resource, context}")
+    what.add_argument(
+        "--requests",
+        metavar="FILE",
+        help="a JSON file (`-` for standard input, or the JSON itself): a list of {action, resource, "
+        "context}",
+    )
     p.add_argument("--resources", nargs="+", default=[], metavar="ARN", help="resources for --actions")
     p.add_argument("--key-arn", metavar="ARN", help="the KMS key of a bundle's key members")
     p.add_argument("--region", default="us-east-1", help="the region for kms:ViaService (default us-east-1)")
@@ -53,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
             actions=args.actions, resources=args.resources, key_arn=key, region=args.region
         )
     else:
-        requests, _ = read_policy_argument(args.requests)
+        requests, _ = read_policy_argument(args.requests, managed=False)
         if not isinstance(requests, list):
             raise XrayKitError(
                 Issue(

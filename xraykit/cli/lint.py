@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from xraykit.errors import Issue, XrayKitError, json_issue
+from xraykit.errors import Issue, XrayKitError, did_you_mean, json_issue
 
 _KINDS = {
     "identity": "identity-based policy",
@@ -52,12 +52,13 @@ def register(subparsers: Any) -> None:
     p.set_defaults(func=run)
 
 
-def read_policy_argument(text: str) -> tuple[Any, str]:
+def read_policy_argument(text: str, *, managed: bool = True) -> tuple[Any, str]:
     """``(document or managed policy name, source name)`` for a command-line policy argument.
 
     Args:
         text: a file path (``file://`` allowed), ``-`` for standard input, a JSON document
-            (text starting with ``{``), or a managed policy name.
+            (text starting with ``{`` or ``[``), or a managed policy name.
+        managed: whether a managed policy name is taken (not for a file of requests).
 
     Returns:
         The parsed JSON (or the managed policy name) and a name for messages.
@@ -67,15 +68,28 @@ def read_policy_argument(text: str) -> tuple[Any, str]:
     """
     if text == "-":
         content, source = sys.stdin.read(), "<stdin>"
-    elif text.lstrip().startswith("{"):
+    elif text.lstrip().startswith(("{", "[")):
         content, source = text, "<argument>"
     else:
         path = Path(text.removeprefix("file://"))
-        if not path.exists() and not text.lower().endswith(".json"):
+        if (
+            managed
+            and not path.exists()
+            and not text.lower().endswith(".json")
+            and not text.startswith("file://")
+        ):
             from xraykit import catalog
 
-            if text in catalog.managed_policy_names():
+            names = catalog.managed_policy_names()
+            if text in names:
                 return text, text
+            raise XrayKitError(
+                Issue(
+                    "",
+                    f"`{text}` is neither a file nor a managed policy xraykit knows",
+                    did_you_mean(text, names) or "give a policy file, `-` for standard input, or JSON",
+                )
+            )
         try:
             content, source = path.read_text("utf-8"), str(path)
         except (OSError, UnicodeDecodeError) as error:

@@ -239,7 +239,11 @@ def example(name: str) -> tuple[Environment, DaemonOptions | None]:
     names = examples()
     if name not in names:
         raise XrayKitError(
-            Issue("example", f"`{name}` is not an example environment", hint=did_you_mean(name, names))
+            Issue(
+                "example",
+                f"`{name}` is not an example environment",
+                hint=did_you_mean(name, names) or "the examples: " + ", ".join(f"`{n}`" for n in names),
+            )
         )
     text = (
         resources.files("xraykit")
