@@ -632,6 +632,18 @@ def test_the_verdict_through_the_simulator() -> None:
             {"daemon": {"version": "4"}}, "daemon.version", "not a known", id="an unknown daemon version"
         ),
         pytest.param({"daemon": "-x"}, "daemon", "not an X-Ray daemon flag", id="an unknown daemon flag"),
+        pytest.param(
+            {"account": "\u0661" * 12},
+            "account",
+            "not a 12-digit account ID",
+            id="an account in other digits",
+        ),
+        pytest.param(
+            {"access_keys": {KEY: "arn:aws:iam::" + "\u0661" * 12 + ":user/alice"}},
+            f"access_keys.{KEY}",
+            "not an IAM user",
+            id="an owner whose account is in other digits",
+        ),
     ],
 )
 def test_bad_environments_are_refused_at_the_door(data: dict[str, Any], path: str, text: str) -> None:

@@ -225,6 +225,15 @@ CHECK_CASES = [
     pytest.param("NumericEquals", "abc", "`abc` is not a number", id="letters are not a number"),
     pytest.param("NumericEquals", "1e3", "`1e3` is not a number", id="an exponent is not accepted"),
     pytest.param("NumericEquals", "10abc", "`10abc` is not a number", id="trailing text is not accepted"),
+    pytest.param(
+        "NumericEquals", "\u0661\u0660", "`\u0661\u0660` is not a number", id="only 0 to 9 are digits"
+    ),
+    pytest.param(
+        "DateLessThan",
+        "\u0661\u0667\u0660\u0664",
+        "`\u0661\u0667\u0660\u0664` is not a date",
+        id="epoch seconds in other digits are not a date",
+    ),
     pytest.param("NumericEquals", "${aws:x}", "is not a number", id="Numeric takes no variables"),
     pytest.param("DateLessThan", "2024-01-01T00:00:00Z", None, id="an ISO date-time is a date"),
     pytest.param("DateLessThan", "1704067200", None, id="epoch seconds are a date"),
@@ -285,6 +294,7 @@ def test_check_value(operator: str, value: str, fragment: str | None) -> None:
         pytest.param("0x10", None, id="hexadecimal"),
         pytest.param("1e3", None, id="an exponent"),
         pytest.param("NaN", None, id="not a number"),
+        pytest.param("\u0661\u0660", None, id="digits other than 0 to 9"),
     ],
 )
 def test_parse_number(text: str, expected: Decimal | None) -> None:

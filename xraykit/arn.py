@@ -68,7 +68,7 @@ EXAMPLE_REGION = "us-east-1"
 ID_LENGTH = 52
 
 _SERVICE = re.compile(r"[a-z0-9][a-z0-9.-]*\Z")
-_REGION = re.compile(r"[a-z]{2,}(-[a-z]+)+-\d+\Z")
+_REGION = re.compile(r"[a-z]{2,}(-[a-z]+)+-\d+\Z", re.ASCII)
 _PATTERN_MARK = re.compile(r"[*?]|\$\{")
 _GROUP_NAME = re.compile(r"[A-Za-z0-9_-]{1,32}\Z")
 # services whose resource part has no "type/" prefix (S3 buckets and objects, SNS topics, SQS queues)

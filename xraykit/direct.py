@@ -29,6 +29,7 @@ from xraykit.engine import (
     _key_facts,
     _names_session,
     _resource_account,
+    is_account_id,
     action_facts,
     decide_layers,
 )
@@ -242,7 +243,7 @@ def decide_documents(
     """
     if type(action) is not str or type(resource) is not str or type(principal) is not str:
         return None
-    if resource_account is not None and type(resource_account) is not str:
+    if resource_account is not None and not is_account_id(resource_account):
         return None
     facts = action_facts(action)
     if facts is None or not catalog.arn_fits_action(facts.info, resource):

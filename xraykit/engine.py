@@ -640,7 +640,7 @@ class PolicySet:
             XrayKitError: for an unknown action, a resource of the wrong type, a bad principal or context.
         """
         if not (type(action) is type(resource) is type(principal) is str) or (
-            resource_account is not None and type(resource_account) is not str
+            resource_account is not None and not is_account_id(resource_account)
         ):
             _check_request_types(action, resource, principal, resource_account)
         # A compiled set never changes, so neither does its decision for a request: repeated
@@ -869,8 +869,21 @@ def _check_request_types(action: Any, resource: Any, principal: Any, resource_ac
         issues.append(
             Issue("resource_account", "`resource_account` must be a string (a 12-digit account ID)")
         )
+    elif resource_account is not None and not is_account_id(resource_account):
+        issues.append(
+            Issue(
+                "resource_account",
+                f"`{resource_account}` is not an account ID",
+                "an AWS account ID is 12 digits, e.g. `123456789012`",
+            )
+        )
     if issues:
         raise XrayKitError(issues)
+
+
+def is_account_id(value: Any) -> bool:
+    """Whether ``value`` is an AWS account ID: a string of 12 ASCII digits."""
+    return type(value) is str and len(value) == 12 and value.isascii() and value.isdigit()
 
 
 @lru_cache(maxsize=4096)

@@ -101,7 +101,7 @@ class RequestView:
 # ------------------------------------------------------------------------------------------
 # principals
 
-_ARN_PRINCIPAL = re.compile(r"^arn:([^:]+):(iam|sts)::(\d{12}|aws):(.*)\Z")
+_ARN_PRINCIPAL = re.compile(r"^arn:([^:]+):(iam|sts)::(\d{12}|aws):(.*)\Z", re.ASCII)
 
 
 @lru_cache(maxsize=4096)
@@ -111,7 +111,7 @@ def classify_principal(principal: str) -> tuple[str, str | None]:
     Kinds: ``user``, ``role``, ``assumed-role``, ``federated-user``, ``root``, ``service``,
     ``account`` (a bare account ID) or ``unknown``.
     """
-    if principal.isdigit() and len(principal) == 12:
+    if len(principal) == 12 and principal.isascii() and principal.isdigit():
         return "account", principal
     match = _ARN_PRINCIPAL.match(principal)
     if match:
@@ -145,7 +145,7 @@ def _match_one(kind: str, value: str, request: RequestView) -> PrincipalMatch:
     if value == principal:
         return PrincipalMatch.EXACT
     account = request.principal_account
-    if value.isdigit():
+    if value.isascii() and value.isdigit():
         return PrincipalMatch.ACCOUNT if value == account else PrincipalMatch.NONE
     if value.endswith(":root"):
         vk, va = classify_principal(value)

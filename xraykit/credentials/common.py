@@ -23,7 +23,9 @@ __all__ = [
     "typo_notes",
 ]
 
-_ROLE_ARN = re.compile(r"^arn:(?P<partition>aws[a-z-]*):iam::(?P<account>\d{12}):role/(?P<path>.+)\Z")
+_ROLE_ARN = re.compile(
+    r"^arn:(?P<partition>aws[a-z-]*):iam::(?P<account>\d{12}):role/(?P<path>.+)\Z", re.ASCII
+)
 
 
 @dataclass(frozen=True)

@@ -47,7 +47,7 @@ _TOP = (
     "description",
 )
 _DAEMON = ("role_arn", "local_mode", "region", "version")
-_ARN = re.compile(r"^arn:aws[a-z-]*:(iam|sts)::\d{12}:\S+\Z")
+_ARN = re.compile(r"^arn:aws[a-z-]*:(iam|sts)::\d{12}:\S+\Z", re.ASCII)
 
 
 def _text(value: Any, path: str, issues: list[Issue]) -> str | None:
@@ -184,7 +184,7 @@ def environment_from_dict(data: Any, source: str | None = None) -> tuple[Environ
         account=str(data.get("account", facts.platforms()["default_account"])),
         clock=int(data.get("clock", facts.platforms()["default_clock"])),
     )
-    if not re.fullmatch(r"\d{12}", environment.account):
+    if not re.fullmatch(r"[0-9]{12}", environment.account):
         issues.append(Issue("account", f"`{environment.account}` is not a 12-digit account ID"))
     daemon = _daemon(data.get("daemon"), issues)
     if not issues:

@@ -68,7 +68,7 @@ class Comparator:
 # ------------------------------------------------------------------------------------------
 # readers
 
-_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)\Z")
+_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)\Z", re.ASCII)
 
 
 @lru_cache(maxsize=4096)
@@ -84,10 +84,11 @@ def parse_number(text: str) -> Decimal | None:
     return Decimal(text) if _NUMBER.match(text) else None
 
 
-_EPOCH = re.compile(r"-?\d+\Z")
+_EPOCH = re.compile(r"-?\d+\Z", re.ASCII)
 _ISO = re.compile(
     r"(\d{4})-(\d{2})(?:-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?"
-    r"(Z|[+-]\d{2}:\d{2})?)?)?\Z"
+    r"(Z|[+-]\d{2}:\d{2})?)?)?\Z",
+    re.ASCII,
 )
 _EPOCH_START = datetime(1970, 1, 1, tzinfo=UTC)
 _MICRO = timedelta(microseconds=1)
@@ -152,7 +153,7 @@ def _binary(text: str) -> bytes | None:
 
 
 _IP_TEXT = re.compile(r"[0-9A-Fa-f:.]+\Z")
-_CIDR_TEXT = re.compile(r"[0-9A-Fa-f:.]+(?:/\d{1,3})?\Z")
+_CIDR_TEXT = re.compile(r"[0-9A-Fa-f:.]+(?:/\d{1,3})?\Z", re.ASCII)
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 
