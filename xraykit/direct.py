@@ -29,9 +29,9 @@ from xraykit.engine import (
     _key_facts,
     _names_session,
     _resource_account,
-    is_account_id,
     action_facts,
     decide_layers,
+    is_account_id,
 )
 from xraykit.grammar import PolicyKind, fast_header, fast_statement
 from xraykit.matching import (
