@@ -12,10 +12,12 @@ from hypothesis import strategies as st
 from xraykit.conditions import Block, Conditions, compile_conditions, holds
 from xraykit.errors import XrayKitError
 from xraykit.operators import normalize_values
+from xraykit.render import condition_text
 from xraykit.result import Reason
 
 R = Reason
 MATCHED, NOT_MATCHED, BAD = R.CONDITION_MATCHED, R.CONDITION_NOT_MATCHED, R.CONDITION_BAD_VALUE
+UNRESOLVED = R.CONDITION_VARIABLE_UNRESOLVED
 ABSENT, IF_EXISTS, NEGATED = R.CONDITION_KEY_ABSENT, R.CONDITION_ABSENT_IF_EXISTS, R.CONDITION_ABSENT_NEGATED
 EMPTY_ALL, EMPTY_ANY, NULL = R.CONDITION_EMPTY_SET_ALL, R.CONDITION_EMPTY_SET_ANY, R.CONDITION_NULL_CHECK
 
@@ -327,12 +329,14 @@ VARIABLE_CASES = [
                  id="a substituted star matches a star"),
     pytest.param("StringEquals", TAG, "${AWS:USERNAME}", {U: "alice", TAG: "alice"}, True, MATCHED,
                  id="variable names are case-insensitive"),
-    pytest.param("StringEquals", TAG, "${aws:username}", {TAG: "alice"}, False, BAD,
+    pytest.param("StringEquals", TAG, "${aws:username}", {TAG: "alice"}, False, UNRESOLVED,
                  id="an unresolvable variable never matches"),
     pytest.param("StringEquals", TAG, ["${aws:username}", "x"], {TAG: "x"}, True, MATCHED,
                  id="an unresolvable variable does not block another value"),
-    pytest.param("StringNotEquals", TAG, "${aws:username}", {TAG: "x"}, False, BAD,
+    pytest.param("StringNotEquals", TAG, "${aws:username}", {TAG: "x"}, False, UNRESOLVED,
                  id="an unresolvable variable makes a negated operator false"),
+    pytest.param("NumericLessThan", MFA, "${aws:PrincipalTag/age}", {MFA: "ten"}, False, BAD,
+                 id="a request value that is no number is the fault before an unresolvable variable"),
     pytest.param("StringEquals", TAG, "${aws:username, 'anonymous'}", {TAG: "anonymous"}, True, MATCHED,
                  id="an absent key takes the default"),
     pytest.param("StringEquals", TAG, "${aws:username, 'anonymous'}", {U: "bob", TAG: "anonymous"}, False,
@@ -377,6 +381,25 @@ def test_policy_variables_in_values(
     assert holds(normal({operator: {key: values}}), request, variables=True) is expected  # read once
     _, (check,) = conditions.explain(request)
     assert (check.matched, check.reason) == (expected, reason)
+    if reason is UNRESOLVED:
+        assert check.variable is not None
+    if expected or "${" not in str(values):
+        assert check.variable is None
+
+
+def test_an_unresolvable_variable_in_a_condition_value_is_named_in_the_reason() -> None:
+    _, (check,) = one("StringEquals", TAG, "${aws:PrincipalTag/team}").explain(context_of({TAG: "core"}))
+    assert (check.reason, check.variable) == (UNRESOLVED, "${aws:PrincipalTag/team}")
+    assert condition_text(check) == (
+        "the policy variable `${aws:PrincipalTag/team}` has no value in the request, so "
+        f"`{TAG}` `core` cannot satisfy StringEquals"
+    )
+    # beside a value that resolves and differs, the check reports the mismatch, and still names
+    # the variable whose key is absent (the evaluation lists that key as one to supply)
+    _, (check,) = one("StringEquals", TAG, ["${aws:PrincipalTag/team}", "${aws:username}"]).explain(
+        context_of({TAG: "core", U: "alice"})
+    )
+    assert (check.reason, check.variable) == (NOT_MATCHED, "${aws:PrincipalTag/team}")
 
 
 @pytest.mark.parametrize(

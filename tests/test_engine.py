@@ -686,6 +686,36 @@ def test_an_rcp_does_not_apply_to_a_service_that_does_not_support_rcps() -> None
             ("aws:MultiFactorAuthPresent", "aws:PrincipalTag/team", "aws:username"),
             id="keys are listed once each, sorted",
         ),
+        pytest.param(
+            [
+                allow(
+                    X,
+                    "arn:aws:xray:*:*:group/${aws:PrincipalTag/team}/*",
+                    Condition={"StringEquals": {"aws:ResourceTag/team": "core"}},
+                )
+            ],
+            {},
+            ("aws:PrincipalTag/team", "aws:ResourceTag/team"),
+            id="the key of a variable in Resource without a value is listed, with the conditions' keys",
+        ),
+        pytest.param(
+            [allow(X, Condition={"StringEquals": {"aws:ResourceTag/team": "${aws:PrincipalTag/team}"}})],
+            {"aws:ResourceTag/team": "core"},
+            ("aws:PrincipalTag/team",),
+            id="the key of a variable in a condition value without a value is listed",
+        ),
+        pytest.param(
+            [allow(X, "arn:aws:xray:*:*:group/${aws:PrincipalTag/team}/*")],
+            {"aws:PrincipalTag/team": "web"},
+            (),
+            id="a variable that has a value but names another group lists nothing",
+        ),
+        pytest.param(
+            [allow(X, "arn:aws:xray:*:*:sampling-rule/${aws:username}")],
+            {},
+            (),
+            id="a Resource that cannot name the group lists nothing",
+        ),
     ],
 )
 def test_missing_context_keys(
@@ -694,6 +724,42 @@ def test_missing_context_keys(
     assert (
         simulate(X, GROUP, identity_policies=[policy(*statements)], context=context).missing_keys == missing
     )
+
+
+@pytest.mark.parametrize(
+    ("element", "pattern", "matched", "reason"),
+    [
+        pytest.param(
+            "Resource",
+            "arn:aws:xray:*:*:group/${aws:PrincipalTag/team}/*",
+            False,
+            Reason.VARIABLE_UNRESOLVED,
+            id="a Resource entry some value would make match waits on its variable",
+        ),
+        pytest.param(
+            "Resource",
+            "arn:aws:xray:*:*:sampling-rule/${aws:PrincipalTag/team}",
+            False,
+            Reason.RESOURCE_NOT_MATCHED,
+            id="a Resource entry no value could make match is not matched",
+        ),
+        pytest.param(
+            "NotResource",
+            "arn:aws:xray:*:*:sampling-rule/${aws:PrincipalTag/team}",
+            False,
+            Reason.VARIABLE_UNRESOLVED,
+            id="a NotResource entry without a value keeps the statement out, whatever it names",
+        ),
+    ],
+)
+def test_a_resource_variable_without_a_value(
+    element: str, pattern: str, matched: bool, reason: Reason
+) -> None:
+    statement = {"Effect": "Allow", "Action": X, element: pattern}
+    evaluation = simulate(X, GROUP, identity_policies=[policy(statement)])
+    (check,) = [c for c in evaluation.policies[0].statements[0].checks if c.element == element]
+    assert (check.matched, check.reason) == (matched, reason)
+    assert evaluation.decision is Decision.IMPLICIT_DENY
 
 
 def test_a_condition_check_records_the_values_compared() -> None:

@@ -43,7 +43,7 @@ from xraykit.operators import (
     parse_operator,
 )
 from xraykit.result import ConditionCheck, Reason
-from xraykit.variables import Template, parse
+from xraykit.variables import Template, Var, parse
 
 __all__ = ["Block", "Conditions", "Context", "compile_conditions", "holds"]
 
@@ -219,8 +219,10 @@ class _Check:
         present = value is not _MISSING
         request_values = None if not present else value if isinstance(value, tuple) else (value,)
 
-        def check(matched: bool, reason: Reason) -> ConditionCheck:
-            return ConditionCheck(self.operator, self.key, matched, reason, self.values, request_values)
+        def check(matched: bool, reason: Reason, variable: str | None = None) -> ConditionCheck:
+            return ConditionCheck(
+                self.operator, self.key, matched, reason, self.values, request_values, variable
+            )
 
         if self.spec.family == "Null":
             matched = self.null_false if present else self.null_true
@@ -249,7 +251,22 @@ class _Check:
             failures = [bad]
         if matched:
             return check(True, Reason.CONDITION_MATCHED)
-        return check(False, Reason.CONDITION_BAD_VALUE if all(failures) else Reason.CONDITION_NOT_MATCHED)
+        variable = self._absent_variable(context, policy) if self._dynamic else None
+        if not all(failures):
+            return check(False, Reason.CONDITION_NOT_MATCHED, variable)
+        if variable is not None and all(self._cmp.request(v) is not None for v in request_values):
+            return check(False, Reason.CONDITION_VARIABLE_UNRESOLVED, variable)
+        return check(False, Reason.CONDITION_BAD_VALUE, variable)
+
+    def _absent_variable(self, context: Context, policy: tuple[Any, ...]) -> str | None:
+        """The first policy variable (``${key}``) left without a value because its key is absent."""
+        for template, compiled in zip(self._templates, policy, strict=True):
+            if template is None or compiled is not None:
+                continue
+            for part in template.parts:
+                if isinstance(part, Var) and part.default is None and context.get(part.key.lower()) is None:
+                    return part.text or "${" + part.key + "}"
+        return None
 
 
 class Conditions:

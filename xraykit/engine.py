@@ -780,16 +780,7 @@ class PolicySet:
         view, info, account, notes, shown = self._view(principal, action, resource, context, resource_account)
         decision, reason, by, blocked, layers = self._run(view, account, explain=True)
         traces = tuple(t for layer in layers for t in layer.traces or ())
-        missing = sorted(
-            {
-                c.key
-                for t in traces
-                for s in t.statements
-                for c in s.conditions
-                if c.request_values is None and all(ch.matched for ch in s.checks)
-            },
-            key=str.lower,
-        )
+        missing = sorted(_missing_keys(traces), key=str.lower)
         request = Request(
             principal,
             info.full_name,
@@ -840,6 +831,28 @@ def _known_action(action: str) -> catalog.Action:
         catalog.action(action)  # raises the error with suggestions
         raise XrayKitError(Issue("action", f"unknown action `{action}`"))  # pragma: no cover
     return info
+
+
+def _missing_keys(traces: Iterable[PolicyTrace]) -> set[str]:
+    """The context keys the decision looked for and did not find: what a user would supply.
+
+    A statement counts when every element matched, or failed only for a policy variable without a
+    value (``${aws:PrincipalTag/team}`` in Resource): its absent condition keys count, and so do
+    the keys of such variables, in Resource or in condition values.
+    """
+    missing: set[str] = set()
+    for trace in traces:
+        for statement in trace.statements:
+            pending = [c for c in statement.checks if c.reason is Reason.VARIABLE_UNRESOLVED]
+            if not all(c.matched or c.reason is Reason.VARIABLE_UNRESOLVED for c in statement.checks):
+                continue
+            variables = [c.value("variable") for c in pending]
+            for condition in statement.conditions:
+                if condition.request_values is None:
+                    missing.add(condition.key)
+                variables.append(condition.variable)
+            missing.update(v[2:-1].split(",", 1)[0].strip() for v in variables if v)
+    return missing
 
 
 def _resource_account(resource: str, given: str | None, principal_account: str | None) -> str | None:

@@ -229,6 +229,26 @@ class _ResourcePattern:
             return None, self.text
         return bool(_compiled_arn(tuple(parts))(resource)), "".join(parts)
 
+    def could_match(self, resource: str, request: RequestView) -> bool:
+        """Whether some value of each variable without one would make this entry match ``resource``.
+
+        The variables that have a value (or a default) take it; the others stand for any text.
+        """
+        assert self.template is not None
+        parts: list[str | variables.Literal] = []
+        for part in self.template.parts:
+            if not isinstance(part, variables.Var):
+                parts.append(part)
+                continue
+            value = request.lookup(part.key.lower())
+            if isinstance(value, str):
+                parts.append(variables.Literal(value))
+            elif part.default is not None:
+                parts.append(variables.Literal(part.default))
+            else:
+                parts.append("*")
+        return bool(_compiled_arn(tuple(parts))(resource))
+
 
 def resource_applies(
     patterns: tuple[_ResourcePattern, ...] | None,
@@ -409,7 +429,10 @@ class CompiledStatement:
         for pattern in self.resources:
             matched, resolved = pattern.test(resource, request)
             if matched is None:
-                unresolved = unresolved or pattern
+                # In Resource, an entry no value could make match is simply not matched (the
+                # statement does not apply either way); in NotResource it keeps the statement out.
+                if self.not_resource or pattern.could_match(resource, request):
+                    unresolved = unresolved or pattern
                 continue
             if matched:
                 values: tuple[tuple[str, str], ...] = (("pattern", pattern.text), ("value", resource))

@@ -55,6 +55,7 @@ def condition_text(check: ConditionCheck) -> str:
         request=_values(check.request_values),
         policy=_values(check.policy_values),
         presence=presence,
+        variable=check.variable or "",
     )
 
 
@@ -161,6 +162,7 @@ def evaluation_dict(evaluation: Evaluation) -> dict[str, Any]:
                                 "request_values": None
                                 if c.request_values is None
                                 else list(c.request_values),
+                                **({"variable": c.variable} if c.variable else {}),
                             }
                             for c in s.conditions
                         ],

@@ -87,6 +87,7 @@ class Reason(StrEnum):
     CONDITION_EMPTY_SET_ANY = "condition-empty-set-any"
     CONDITION_NULL_CHECK = "condition-null-check"
     CONDITION_BAD_VALUE = "condition-bad-value"
+    CONDITION_VARIABLE_UNRESOLVED = "condition-variable-unresolved"
     # Layers and the final rule
     EXPLICIT_DENY = "explicit-deny"
     ALLOW_FOUND = "allow-found"
@@ -151,6 +152,7 @@ class ConditionCheck:
     reason: Reason
     policy_values: tuple[str, ...] = ()
     request_values: tuple[str, ...] | None = None  # None: the key is absent from the context
+    variable: str | None = None  # when false: a policy variable in the values whose key is absent
 
 
 @dataclass(frozen=True, slots=True)
