@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -13,8 +14,10 @@ from xraykit.cli.lint import read_policy_argument
 from xraykit.credentials import load_environment
 from xraykit.errors import Issue, XrayKitError, json_issue
 from xraykit.exercises import check_policy as check_exercise
+from xraykit.least_privilege.fixes import propose_edit
 from xraykit.lint import lint
 from xraykit.policy import parse_policy
+from xraykit.stream import run_stream_bytes
 from xraykit.widgets._base import parse_json
 
 GENERAL = "check for a missing comma, quote or bracket near that place"
@@ -62,6 +65,12 @@ BAD_TEXT = [
         "not valid JSON: extra data at line 1 column 21",
         GENERAL,
         id="text after the object",
+    ),
+    pytest.param(
+        '{"Effect": "Allow\t"}',
+        "not valid JSON: a control character inside a string at line 1 column 18",
+        "write a line break or tab inside a string as `\\n` or `\\t`, or remove it",
+        id="a tab inside a string",
     ),
 ]
 
@@ -113,6 +122,34 @@ def test_every_place_that_reads_json_gives_the_same_issue(
     assert _raised(scenarios.load_scenario, "broken") == (issue.located("broken.json"),)
     assert _raised(parse_json, text, "identity") == (issue.located(prefix="identity"),)
     assert check_exercise("read-prod-group", text).problems == (str(issue.located(prefix="answer")),)
+    if text.lstrip().startswith("{"):
+        assert _raised(propose_edit, text, {"xray:GetGroup": "allow"}) == (issue,)
+
+
+def test_json_nested_too_deeply_is_one_issue_at_every_door(tmp_path: Path, scenario_folder: Path) -> None:
+    text = "[" * 100_000 + "]" * 100_000  # deeper than any JSON parser here goes
+    message = "the JSON is nested too deeply to read: lists or objects about a thousand levels deep"
+
+    def deep(expected: str, source: str | None = None, path: str = "") -> Issue:
+        hint = f"{expected} needs only a few levels: look for brackets that never close or repeat"
+        return Issue(path, message, hint, source)
+
+    (tmp_path / "deep.json").write_text(text, "utf-8")
+    (scenario_folder / "deep.json").write_text(text, "utf-8")
+    assert _raised(parse_policy, text) == (deep("a policy"),)
+    assert _raised(lint, text) == (deep("a policy"),)
+    assert _raised(read_policy_argument, str(tmp_path / "deep.json")) == (
+        deep("a policy", str(tmp_path / "deep.json")),
+    )
+    assert _raised(load_environment, tmp_path / "deep.json") == (deep("an environment", "deep.json"),)
+    assert _raised(scenarios.load_scenario, "deep") == (deep("a scenario", "deep.json"),)
+    assert _raised(parse_json, text, "identity") == (deep("a policy", path="identity"),)
+    assert check_exercise("read-prod-group", text).problems == (str(deep("a policy", path="answer")),)
+    out = io.BytesIO()
+    assert run_stream_bytes(io.BytesIO(text.encode() + b"\n" + b'{"id": 2}\n'), out) == 0
+    first, second = (json.loads(line) for line in out.getvalue().splitlines())
+    assert first == {"id": None, "decision": "Error", "issues": [deep("a case", path="line 1").to_dict()]}
+    assert second["id"] == 2 and second["decision"] == "Error"  # the stream goes on
 
 
 def test_empty_text_names_what_was_expected(tmp_path: Path, scenario_folder: Path) -> None:

@@ -17,7 +17,16 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["Issue", "XrayKitError", "closest", "did_you_mean", "json_issue", "json_type"]
+__all__ = [
+    "Issue",
+    "XrayKitError",
+    "closest",
+    "did_you_mean",
+    "json_issue",
+    "json_type",
+    "load_json",
+    "too_deep",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,6 +127,37 @@ def did_you_mean(word: str, candidates: Sequence[str], n: int = 3) -> str | None
     return "did you mean " + " or ".join(f"`{h}`" for h in hits) + "?"
 
 
+def load_json(
+    text: str | bytes, source: str | None = None, path: str = "", *, expected: str = "a policy"
+) -> Any:
+    """Parse JSON text given by a user; whatever is wrong with it is one located :class:`XrayKitError`.
+
+    Args:
+        text: the JSON text.
+        source, path, expected: as for :func:`json_issue`.
+
+    Raises:
+        XrayKitError: for text that is not JSON (worded by :func:`json_issue`), or nested too
+            deeply to read (:func:`too_deep`).
+    """
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise XrayKitError(json_issue(error, source, path, expected=expected)) from None
+    except RecursionError:
+        raise XrayKitError(too_deep(source, path, expected=expected)) from None
+
+
+def too_deep(source: str | None = None, path: str = "", *, expected: str = "a policy") -> Issue:
+    """The issue for JSON nested more deeply than the parser goes (about a thousand levels)."""
+    return Issue(
+        path,
+        "the JSON is nested too deeply to read: lists or objects about a thousand levels deep",
+        f"{expected} needs only a few levels: look for brackets that never close or repeat",
+        source,
+    )
+
+
 def json_issue(
     error: json.JSONDecodeError,
     source: str | None = None,
@@ -169,9 +209,17 @@ def json_issue(
             "JSON needs double quotes around names and strings: `\"Effect\"`, not `'Effect'`",
             source,
         )
+    if error.msg.startswith("Invalid control character"):
+        return Issue(
+            path,
+            f"not valid JSON: a control character inside a string at {where}",
+            "write a line break or tab inside a string as `\\n` or `\\t`, or remove it",
+            source,
+        )
+    said = error.msg
     return Issue(
         path,
-        f"not valid JSON: {error.msg[0].lower()}{error.msg[1:]} at {where}",
+        f"not valid JSON: {said[0].lower()}{said[1:]} at {where}",
         "check for a missing comma, quote or bracket near that place",
         source,
     )

@@ -15,14 +15,13 @@ Taught in ``notebooks/08_playground.ipynb``.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator, Mapping
 from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, model_validator
 
 from xraykit import operators
-from xraykit.errors import Issue, XrayKitError, did_you_mean, json_issue, json_type
+from xraykit.errors import Issue, XrayKitError, did_you_mean, json_type, load_json
 from xraykit.grammar import (
     _ACTION_NAME_RE,
     _POLICY_KEYS,
@@ -167,9 +166,7 @@ def parse_policy(
     kind = PolicyKind(kind)
     if isinstance(document, str | bytes):
         try:
-            document = json.loads(document)
-        except json.JSONDecodeError as error:
-            raise XrayKitError(json_issue(error, source)) from None
+            document = load_json(document, source)
         except UnicodeDecodeError:
             raise XrayKitError(Issue("", "not valid JSON: the text is not UTF-8", None, source)) from None
     fast = _fast_policy(document, kind, name)

@@ -19,7 +19,6 @@ resource and context become the ARN the account gave that resource.
 
 from __future__ import annotations
 
-import json
 import re
 from functools import cache
 from importlib import resources
@@ -27,7 +26,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from xraykit.errors import Issue, XrayKitError, did_you_mean, json_issue
+from xraykit.errors import Issue, XrayKitError, did_you_mean, load_json
 from xraykit.result import Layer, Reason
 
 __all__ = [
@@ -371,10 +370,7 @@ def load_scenario(name: str) -> Scenario:
 def _load_file(stem: str) -> Scenario:
     """The scenario in ``{stem}.json``, read and checked once (whichever name asked for it)."""
     text = _folder().joinpath(f"{stem}.json").read_text("utf-8")
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise XrayKitError(json_issue(error, f"{stem}.json", expected="a scenario")) from None
+    data = load_json(text, f"{stem}.json", expected="a scenario")
     scenario = parse_scenario(data, f"{stem}.json")
     if slug(scenario.name) != stem:
         raise XrayKitError(

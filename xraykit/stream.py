@@ -26,7 +26,7 @@ import json
 from collections.abc import Mapping
 from typing import IO, TYPE_CHECKING, Any
 
-from xraykit.errors import Issue, XrayKitError, json_issue
+from xraykit.errors import Issue, XrayKitError, json_issue, too_deep
 
 if TYPE_CHECKING:
     from xraykit.engine import PolicySet
@@ -181,6 +181,8 @@ def _not_json(line: str | bytes, number: int, error: json.JSONDecodeError) -> di
         json.loads(line)
     except json.JSONDecodeError as stdlib_error:
         error = stdlib_error
+    except RecursionError:
+        return too_deep(path=path, expected="a case").to_dict()
     return json_issue(error, path=path, expected="a case", line=number).to_dict()
 
 

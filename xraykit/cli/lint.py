@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from xraykit.errors import Issue, XrayKitError, did_you_mean, json_issue
+from xraykit.errors import Issue, XrayKitError, did_you_mean, load_json
 
 _KINDS = {
     "identity": "identity-based policy",
@@ -95,10 +95,7 @@ def read_policy_argument(text: str, *, managed: bool = True) -> tuple[Any, str]:
         except (OSError, UnicodeDecodeError) as error:
             reason = getattr(error, "strerror", None) or str(error)
             raise XrayKitError(Issue("", f"cannot read `{text}`: {reason.lower()}")) from None
-    try:
-        return json.loads(content), source
-    except json.JSONDecodeError as error:
-        raise XrayKitError(json_issue(error, source)) from None
+    return load_json(content, source), source
 
 
 def run(args: argparse.Namespace) -> int:

@@ -29,7 +29,7 @@ from typing import Any
 from xraykit.credentials import facts
 from xraykit.credentials.daemon import DaemonOptions, default_version, version_issue
 from xraykit.credentials.model import Environment, Platform, PlatformKind
-from xraykit.errors import Issue, XrayKitError, did_you_mean, json_issue
+from xraykit.errors import Issue, XrayKitError, did_you_mean, load_json
 
 __all__ = ["environment_from_dict", "example", "examples", "load_environment"]
 
@@ -212,11 +212,10 @@ def load_environment(path: str | Path) -> tuple[Environment, DaemonOptions | Non
     """
     path = Path(path)
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except OSError as error:
         raise XrayKitError(Issue("", f"cannot read `{path}`: {error.strerror or error}")) from None
-    except json.JSONDecodeError as error:
-        raise XrayKitError(json_issue(error, path.name, expected="an environment")) from None
+    data = load_json(text, path.name, expected="an environment")
     return environment_from_dict(data, source=path.name)
 
 

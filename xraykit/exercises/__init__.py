@@ -24,7 +24,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from xraykit.errors import Issue, XrayKitError, did_you_mean, json_issue
+from xraykit.errors import Issue, XrayKitError, did_you_mean, load_json
 from xraykit.exercises.model import Exercise, QuizCard, Requirement, doc
 from xraykit.exercises.quiz import QUIZ
 from xraykit.exercises.tasks import EXERCISES
@@ -138,10 +138,7 @@ class CheckResult:
 
 def _loaded(answer: Any) -> Any:
     if isinstance(answer, str) and answer.lstrip().startswith(("{", "[")):
-        try:
-            return json.loads(answer)
-        except json.JSONDecodeError as error:
-            raise XrayKitError(json_issue(error, path="answer")) from None
+        return load_json(answer, path="answer")
     return answer
 
 

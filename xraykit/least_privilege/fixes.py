@@ -19,7 +19,7 @@ from typing import Any
 from xraykit import catalog
 from xraykit.compare.domain import domain
 from xraykit.engine import PolicySet
-from xraykit.errors import Issue, XrayKitError, did_you_mean
+from xraykit.errors import Issue, XrayKitError, did_you_mean, load_json
 from xraykit.lint.model import PatchOp
 from xraykit.lint.patch import Document, apply_patch
 from xraykit.policy import parse_policy
@@ -298,7 +298,7 @@ def propose_edit(policy: Any, wanted: Mapping[str, str]) -> Fix:
     """
     if isinstance(policy, str):
         text = policy.strip()
-        document = json.loads(text) if text.startswith("{") else catalog.managed_policy(text)
+        document = load_json(policy) if text.startswith("{") else catalog.managed_policy(text)
     else:
         document = json.loads(json.dumps(policy if not hasattr(policy, "document") else policy.document))
     parse_policy(document)

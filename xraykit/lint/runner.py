@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from typing import Any
 
 from xraykit import catalog
-from xraykit.errors import XrayKitError, json_issue
+from xraykit.errors import XrayKitError, load_json
 from xraykit.lint.actions import check_actions
 from xraykit.lint.breadth import check_breadth
 from xraykit.lint.conditions import check_conditions
@@ -42,10 +41,7 @@ def _document(policy: Policy | Mapping[str, Any] | str | bytes, source: str | No
         text = policy.strip()
         if text and not text.startswith(("{", "[")):
             return catalog.managed_policy(text), source or text
-        try:
-            return json.loads(policy), source
-        except json.JSONDecodeError as error:
-            raise XrayKitError(json_issue(error, source)) from None
+        return load_json(policy, source), source
     return policy, source
 
 

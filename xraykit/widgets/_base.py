@@ -13,13 +13,12 @@ Builders return the widget, never display it; plain pytest sets ``control.value`
 from __future__ import annotations
 
 import html
-import json
 from collections.abc import Callable, Sequence
 from typing import Any
 
 import ipywidgets as w
 
-from xraykit.errors import XrayKitError, json_issue
+from xraykit.errors import XrayKitError, load_json
 from xraykit.figures import DECISION_COLOURS
 
 __all__ = ["Tool", "badge", "code", "issues_html", "parse_json", "text_area", "text_box"]
@@ -61,10 +60,7 @@ def issues_html(error: XrayKitError) -> str:
 
 def parse_json(text: str, path: str) -> Any:
     """JSON text as a value, or an :class:`XrayKitError` located at ``path``."""
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as error:
-        raise XrayKitError(json_issue(error, path=path)) from None
+    return load_json(text, path=path)
 
 
 def text_box(value: str, description: str, width: str = "34em") -> w.Text:
