@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from xraykit import scenarios
+from xraykit import scenarios, simulate
 from xraykit.cli.lint import read_policy_argument
 from xraykit.credentials import load_environment
-from xraykit.errors import Issue, XrayKitError, json_issue
+from xraykit.errors import Issue, XrayKitError, json_issue, snippet
 from xraykit.exercises import check_policy as check_exercise
 from xraykit.least_privilege.fixes import propose_edit
 from xraykit.lint import lint
@@ -163,4 +163,18 @@ def test_empty_text_names_what_was_expected(tmp_path: Path, scenario_folder: Pat
     )
     assert _raised(scenarios.load_scenario, "empty") == (
         Issue("", empty, "a scenario is a JSON object: `{...}`", "empty.json"),
+    )
+
+
+def test_a_value_too_deep_to_write_back_is_named_by_its_type() -> None:
+    deep: list[object] = []
+    for _ in range(5_000):  # deeper than json.dumps goes, as a parsed case line can be
+        deep = [deep]
+    assert snippet({"a": 1}) == '{"a": 1}'
+    assert snippet(deep) == "a list"
+    assert _raised(simulate, "xray:GetGroup", context={"aws:username": [deep]}) == (
+        Issue("context.aws:username", "context values must be strings, numbers or booleans, not a list"),
+    )
+    assert _raised(simulate, deep) == (
+        Issue("action", "expected an action such as `xray:GetGroup`, got `a list`"),
     )

@@ -16,14 +16,13 @@ Taught in ``notebooks/00_index.ipynb`` (the flow) and ``notebooks/08_playground.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 from xraykit import catalog
-from xraykit.errors import Issue, XrayKitError, json_type
+from xraykit.errors import Issue, XrayKitError, json_type, snippet
 from xraykit.grammar import PolicyKind
 from xraykit.matching import CompiledStatement, PrincipalMatch, RequestView, action_set, classify_principal
 from xraykit.operators import value_text
@@ -871,7 +870,7 @@ def _arn_account(resource: str) -> str:
 def _check_request_types(action: Any, resource: Any, principal: Any, resource_account: Any) -> None:
     """Raise the located error for a request field of the wrong type (before anything hashes it)."""
     if not isinstance(action, str):  # worded as the catalog words it
-        shown = json.dumps(action, default=str)[:60]
+        shown = snippet(action)
         raise XrayKitError(Issue("action", f"expected an action such as `xray:GetGroup`, got `{shown}`"))
     issues = [
         Issue(name, f"`{name}` must be a string, not {json_type(value)}")
@@ -1040,19 +1039,20 @@ def _normalize_context(
                 issues.append(
                     Issue(
                         path,
-                        f"context values must be strings, numbers or booleans, not {json.dumps(item)[:40]}",
+                        f"context values must be strings, numbers or booleans, not {snippet(item, 40)}",
                     )
                 )
         if multivalued:
             out[lower] = shown[key] = tuple(strings)
-        elif len(strings) == 1:
-            out[lower] = shown[key] = strings[0]
-        elif strings or isinstance(value, list | tuple):
+        elif len(values) == 1:  # one value, or a list of one (read as its value)
+            if strings:
+                out[lower] = shown[key] = strings[0]
+        else:  # a list of several, or of none, counted as given
             issues.append(
                 Issue(
                     path,
-                    f"`{key}` is single-valued: give one value, not a list of {len(strings)}"
-                    if strings
+                    f"`{key}` is single-valued: give one value, not a list of {len(values)}"
+                    if values
                     else f"`{key}` is single-valued: give one value, not an empty list",
                     "only multivalued keys such as `aws:TagKeys` take lists",
                 )

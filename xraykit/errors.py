@@ -25,6 +25,7 @@ __all__ = [
     "json_issue",
     "json_type",
     "load_json",
+    "snippet",
     "too_deep",
 ]
 
@@ -125,6 +126,14 @@ def did_you_mean(word: str, candidates: Sequence[str], n: int = 3) -> str | None
     if not hits:
         return None
     return "did you mean " + " or ".join(f"`{h}`" for h in hits) + "?"
+
+
+def snippet(value: Any, limit: int = 60) -> str:
+    """A value as JSON text for a message, cut to ``limit`` characters; its type when too deep to write."""
+    try:
+        return json.dumps(value, default=str)[:limit]
+    except (RecursionError, ValueError):  # nested too deeply, or a container that holds itself
+        return json_type(value)
 
 
 def load_json(

@@ -29,7 +29,7 @@ from typing import Any
 from xraykit.credentials import facts
 from xraykit.credentials.daemon import DaemonOptions, default_version, version_issue
 from xraykit.credentials.model import Environment, Platform, PlatformKind
-from xraykit.errors import Issue, XrayKitError, did_you_mean, load_json
+from xraykit.errors import Issue, XrayKitError, did_you_mean, load_json, snippet
 
 __all__ = ["environment_from_dict", "example", "examples", "load_environment"]
 
@@ -75,7 +75,7 @@ def _str_map(value: Any, path: str, issues: list[Issue]) -> dict[str, str]:
             issues.append(
                 Issue(
                     f"{path}.{key}",
-                    f"expected a string, got `{json.dumps(item)}`",
+                    f"expected a string, got `{snippet(item)}`",
                     hint='environment variables are strings: write `"true"`, not `true`',
                 )
             )
