@@ -16,6 +16,7 @@ conditions, so that most statements have a chance to match most requests.
 from __future__ import annotations
 
 import copy
+import json
 import math
 import random
 from typing import Any
@@ -30,7 +31,7 @@ from xraykit.operators import BASE_OPERATORS
 from xraykit.policy import Policy, parse_policy
 from xraykit.render import evaluation_dict, evaluation_html, evaluation_text
 from xraykit.result import Decision
-from xraykit.stream import decide_case
+from xraykit.stream import answer_line, decide_case
 
 # Derandomized (the same examples on every run, so a failure is reproducible) and sized to keep
 # this file to a few tens of seconds on a small machine.
@@ -675,3 +676,91 @@ def test_odd_numbers_in_conditions_and_context_raise_only_xraykit_errors(value: 
     except XrayKitError:
         return
     _survives(evaluation)
+
+
+ALLOW_ALL_DOC = {"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": "*", "Resource": "*"}}
+DEEP_CASE: dict[str, Any] = {
+    "id": "deep",
+    "principal": ALICE,
+    "action": "xray:GetGroup",
+    "resource": "arn:aws:xray:us-east-1:123456789012:group/g/ABC",
+    "resource_account": "123456789012",
+    "context": {"aws:username": "alice", "aws:TagKeys": ["team"]},
+    "resource_tags": {"team": "core"},
+    "request_tags": {"team": "core"},
+    "identity_policies": [
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Sid": "A",
+                    "Effect": "Allow",
+                    "Action": ["xray:*"],
+                    "Resource": ["*"],
+                    "Condition": {"StringEquals": {"aws:username": ["alice"]}},
+                }
+            ],
+        }
+    ],
+    "permission_boundaries": [ALLOW_ALL_DOC],
+    "scps": [[ALLOW_ALL_DOC]],
+    "rcps": [
+        [
+            {
+                "Version": "2012-10-17",
+                "Statement": {
+                    "Effect": "Deny",
+                    "Principal": "*",
+                    "Action": "xray:*",
+                    "Resource": "*",
+                    "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+                },
+            }
+        ]
+    ],
+    "session_policy": ALLOW_ALL_DOC,
+    "resource_policy": {
+        "Version": "2012-10-17",
+        "Statement": {
+            "Effect": "Allow",
+            "Principal": {"AWS": ["arn:aws:iam::123456789012:root"]},
+            "Action": "*",
+            "Resource": "*",
+        },
+    },
+}
+
+
+def _places(value: Any, path: tuple[Any, ...] = ()) -> Any:
+    yield path
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, item in items:
+        yield from _places(item, (*path, key))
+
+
+def _with(value: Any, path: tuple[Any, ...], new: Any) -> Any:
+    if not path:
+        return new
+    out = copy.deepcopy(value)
+    inner = out
+    for key in path[:-1]:
+        inner = inner[key]
+    inner[path[-1]] = new
+    return out
+
+
+@pytest.mark.parametrize("depth", [990, 1023])
+def test_a_case_line_nested_about_as_deep_as_json_goes_never_raises(depth: int) -> None:
+    """A list or object about a thousand levels deep in every place of a case: an answer, never a crash.
+
+    Around this depth the fast JSON reader still reads a line that the standard library, Python's
+    recursion limit and json.dumps cannot: each of those places once crashed the stream.
+    """
+    marker = "__deep__"
+    for deep in ("[" * depth + "]" * depth, '{"a":' * depth + "1" + "}" * depth):
+        for path in list(_places(DEEP_CASE))[1:]:
+            line = json.dumps(_with(DEEP_CASE, path, marker)).replace(json.dumps(marker), deep)
+            answer = answer_line(line.encode(), 1)
+            assert answer["decision"] in {"Allowed", "ImplicitlyDenied", "ExplicitlyDenied", "Error"}, path
+            if answer["decision"] == "Error":
+                assert answer["issues"], path
