@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from xraykit.engine import DEFAULT_PRINCIPAL, PolicySet, simulate
-from xraykit.errors import XrayKitError
+from xraykit.errors import Issue, XrayKitError
 from xraykit.matching import classify_principal
 from xraykit.result import Decision, Layer, Reason
 
@@ -876,3 +876,46 @@ def test_which_resource_based_allows_a_boundary_cannot_limit(
     assert policies.decide("s3:GetObject", "arn:aws:s3:::b/k", principal=principal) is expected
     if expected is Decision.IMPLICIT_DENY:
         assert evaluation.blocked_by == (Layer.BOUNDARY,)
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "expected"),
+    [
+        pytest.param(
+            "identity_policies",
+            "AWSXrayReadOnlyAccess",
+            Issue(
+                "identity_policies",
+                "`identity_policies` must be a list of policies, not a string",
+                "put the policy in a list: `[policy]`",
+            ),
+            id="a managed policy name alone",
+        ),
+        pytest.param(
+            "permission_boundaries",
+            {"Version": "2012-10-17", "Statement": []},
+            Issue(
+                "permission_boundaries",
+                "`permission_boundaries` must be a list of policies, not an object",
+                "put the policy in a list: `[policy]`",
+            ),
+            id="a boundary document alone",
+        ),
+        pytest.param(
+            "scps",
+            5,
+            Issue(
+                "scps",
+                "`scps` must be a list of policies, not a number",
+                "one level per list, root first: `[[root policies], [OU policies], ...]`",
+            ),
+            id="a number for the SCP levels",
+        ),
+    ],
+)
+def test_a_policy_list_that_is_not_a_list_is_rejected_with_the_shape_to_use(
+    field: str, value: Any, expected: Issue
+) -> None:
+    with pytest.raises(XrayKitError) as caught:
+        PolicySet(**{field: value})
+    assert caught.value.issues == (expected,)

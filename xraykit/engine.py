@@ -449,8 +449,15 @@ class PolicySet:
             if value is not None and (
                 isinstance(value, str | bytes | Mapping) or not isinstance(value, Iterable)
             ):
+                levels = field_name in ("scps", "rcps")
                 issues.append(
-                    Issue(field_name, f"`{field_name}` must be a list of policies, not {json_type(value)}")
+                    Issue(
+                        field_name,
+                        f"`{field_name}` must be a list of policies, not {json_type(value)}",
+                        "one level per list, root first: `[[root policies], [OU policies], ...]`"
+                        if levels
+                        else "put the policy in a list: `[policy]`",
+                    )
                 )
         if issues:
             raise XrayKitError(issues)
