@@ -1,9 +1,11 @@
 """X-Ray API parameters checked against the service model botocore ships.
 
 An operation's input is a structure: required members, members of a given type, enums, and
-length or value ranges. :func:`check_parameters` walks the input the way botocore's client-side
-validation does and reports every problem at once, located by its path
-(``SamplingRule.Priority``), in the kit's voice. botocore's model is loaded on first use only.
+length, size or value ranges. :func:`check_parameters` walks the input the way botocore's
+client-side validation does, and checks the upper bounds too (botocore checks only the lower
+ones and leaves the upper ones to the service, which rejects the call), reporting every problem
+at once, located by its path (``SamplingRule.Priority``), in the kit's voice. botocore's model is
+loaded on first use only.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from collections.abc import Mapping
 from functools import cache
 from typing import Any
 
-from xraykit.errors import Issue, XrayKitError, did_you_mean
+from xraykit.errors import Issue, XrayKitError, did_you_mean, json_type
 
 __all__ = ["check_parameters", "operation_name", "operation_names"]
 
@@ -66,6 +68,9 @@ def operation_name(name: str) -> str:
 
 
 def _type_name(value: Any) -> str:
+    """The JSON type of ``value`` as a message words it, integers told apart from other numbers."""
+    if value is None:
+        return "null"
     if isinstance(value, bool):
         return "a boolean"
     if isinstance(value, int):
@@ -78,7 +83,14 @@ def _type_name(value: Any) -> str:
         return "an object"
     if isinstance(value, list | tuple):
         return "a list"
-    return f"a {type(value).__name__}"
+    return json_type(value)
+
+
+def _count(n: int, noun: str) -> str:
+    """``1 item``, ``2 items``, ``2 entries``."""
+    if n == 1:
+        return f"1 {noun}"
+    return f"{n} {noun[:-1]}ies" if noun.endswith("y") else f"{n} {noun}s"
 
 
 _WANT = {
@@ -131,19 +143,23 @@ def _check(shape: Any, value: Any, path: str, issues: list[Issue]) -> None:
                 )
             )
         if "min" in meta and len(value) < meta["min"]:
-            issues.append(Issue(path, f"`{path}` needs at least {meta['min']} characters"))
+            issues.append(Issue(path, f"`{path}` needs at least {_count(meta['min'], 'character')}"))
         if "max" in meta and len(value) > meta["max"]:
-            issues.append(Issue(path, f"`{path}` has {len(value)} characters, more than {meta['max']}"))
+            issues.append(
+                Issue(path, f"`{path}` has {_count(len(value), 'character')}, more than {meta['max']}")
+            )
     elif kind in ("integer", "long", "double", "float"):
         if "min" in meta and value < meta["min"]:
             issues.append(Issue(path, f"`{path}` is {value}, less than {meta['min']}"))
         if "max" in meta and value > meta["max"]:
             issues.append(Issue(path, f"`{path}` is {value}, more than {meta['max']}"))
-    elif kind == "list":
+    elif kind in ("list", "map"):
+        noun = "item" if kind == "list" else "entry"
         if "min" in meta and len(value) < meta["min"]:
-            issues.append(Issue(path, f"`{path}` needs at least {meta['min']} items"))
+            issues.append(Issue(path, f"`{path}` needs at least {_count(meta['min'], noun)}"))
         if "max" in meta and len(value) > meta["max"]:
-            issues.append(Issue(path, f"`{path}` has {len(value)} items, more than {meta['max']}"))
+            issues.append(Issue(path, f"`{path}` has {_count(len(value), noun)}, more than {meta['max']}"))
+    if kind == "list":
         for i, item in enumerate(value):
             _check(shape.member, item, f"{path}[{i}]", issues)
     elif kind == "map":
