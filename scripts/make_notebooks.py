@@ -581,6 +581,14 @@ def tags() -> list[NotebookNode]:
             print(team, simulate("xray:DeleteGroup", core_group, context=context, identity_policies=[own_team]).decision.value)
         """),
         md("""
+        Which keys does the request have to carry for this statement to decide? Ask without a context:
+        the evaluation lists every key it looked for and did not find, the variable's key included.
+        """),
+        code("""
+        bare = simulate("xray:DeleteGroup", core_group, identity_policies=[own_team])
+        print(bare.decision.value, list(bare.missing_keys))
+        """),
+        md("""
         The trap: variables work only under `"Version": "2012-10-17"`. Under the old `2008-10-17`, or with
         no `Version`, IAM compares the text `${aws:PrincipalTag/team}` as it is, and the statement never
         applies. Look at the condition line of the trace:

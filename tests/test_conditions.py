@@ -400,6 +400,9 @@ def test_an_unresolvable_variable_in_a_condition_value_is_named_in_the_reason() 
         context_of({TAG: "core", U: "alice"})
     )
     assert (check.reason, check.variable) == (NOT_MATCHED, "${aws:PrincipalTag/team}")
+    # with the key itself absent, the variable is named too: it is wanted once the key is there
+    _, (check,) = one("StringEquals", TAG, "${aws:PrincipalTag/team}").explain(context_of({}))
+    assert (check.reason, check.variable) == (R.CONDITION_KEY_ABSENT, "${aws:PrincipalTag/team}")
 
 
 @pytest.mark.parametrize(

@@ -705,6 +705,23 @@ def test_an_rcp_does_not_apply_to_a_service_that_does_not_support_rcps() -> None
             id="the key of a variable in a condition value without a value is listed",
         ),
         pytest.param(
+            [allow(X, Condition={"StringEquals": {"aws:ResourceTag/team": "${aws:PrincipalTag/team}"}})],
+            {},
+            ("aws:PrincipalTag/team", "aws:ResourceTag/team"),
+            id="with the condition key absent too, both keys are listed",
+        ),
+        pytest.param(
+            [
+                allow(
+                    X,
+                    Condition={"StringEqualsIfExists": {"aws:ResourceTag/team": "${aws:PrincipalTag/team}"}},
+                )
+            ],
+            {},
+            ("aws:ResourceTag/team",),
+            id="a condition that holds without its key lists the key but not its variable",
+        ),
+        pytest.param(
             [allow(X, "arn:aws:xray:*:*:group/${aws:PrincipalTag/team}/*")],
             {"aws:PrincipalTag/team": "web"},
             (),

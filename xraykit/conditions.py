@@ -229,7 +229,10 @@ class _Check:
             usable = self.null_true or self.null_false
             return check(matched, Reason.CONDITION_NULL_CHECK if usable else Reason.CONDITION_BAD_VALUE)
         if not present:
-            return check(bool(self._absent), self._absent_reason)
+            if self._absent or not self._dynamic:
+                return check(bool(self._absent), self._absent_reason)
+            # false for the absent key; a variable in the values would be wanted next
+            return check(False, self._absent_reason, self._absent_variable(context, self._policy(context)))
         assert request_values is not None
         qualifier = self.spec.qualifier
         if qualifier is None and isinstance(value, tuple):
