@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
 from xraykit import catalog, kms
@@ -324,3 +326,89 @@ def test_uploads_note_when_xray_cannot_use_the_key(account) -> None:
     record = account.call("admin", "PutTraceSegments", TraceSegmentDocuments=["{}"])
     assert record.allowed
     assert record.notes == ("X-Ray cannot use the key `alias/xray-cmk`, so it stops storing trace data",)
+
+
+_ACCOUNT_HINT = "an AWS account ID is 12 digits, e.g. `123456789012`"
+_PRINCIPAL_HINT = "e.g. `arn:aws:iam::123456789012:role/XrayAdmin`"
+
+
+@pytest.mark.parametrize(
+    ("call", "expected"),
+    [
+        pytest.param(
+            lambda: kms.customer_managed_key("not an alias!"),
+            [
+                (
+                    "alias",
+                    "`not an alias!` is not a key alias",
+                    "an alias is 1 to 250 letters, digits, `/`, `_` or `-`, e.g. `xray-traces`",
+                )
+            ],
+            id="an alias with spaces",
+        ),
+        pytest.param(
+            lambda: kms.customer_managed_key(123),
+            [
+                (
+                    "alias",
+                    "a number is not a key alias",
+                    "an alias is 1 to 250 letters, digits, `/`, `_` or `-`, e.g. `xray-traces`",
+                )
+            ],
+            id="an alias that is a number",
+        ),
+        pytest.param(
+            lambda: kms.customer_managed_key("xray-traces", account="12", region="useast"),
+            [
+                ("account", "`12` is not an account ID", _ACCOUNT_HINT),
+                ("region", "`useast` is not a region code", "a region code looks like `us-east-1`"),
+            ],
+            id="a bad account and region are both reported",
+        ),
+        pytest.param(
+            lambda: kms.customer_managed_key("xray-traces", tags={"team": 1}),
+            [("tags", "tags map strings to strings", 'e.g. `{"team": "core"}`')],
+            id="a tag value that is not a string",
+        ),
+        pytest.param(
+            lambda: kms.customer_managed_key("xray-traces", policy="{}"),
+            [("policy", "a key policy must be a JSON object, not a string", None)],
+            id="a key policy given as text",
+        ),
+        pytest.param(
+            lambda: kms.aws_managed_key(account=123456789012),
+            [("account", "a number is not an account ID", _ACCOUNT_HINT)],
+            id="an account given as a number",
+        ),
+        pytest.param(
+            lambda: kms.key_policy(users="arn:aws:iam::123456789012:user/alice"),
+            [
+                (
+                    "users",
+                    "`users` must be a list of principal ARNs, not a string",
+                    'e.g. `users=["arn:aws:iam::123456789012:role/XrayAdmin"]`',
+                )
+            ],
+            id="one user not in a list",
+        ),
+        pytest.param(
+            lambda: kms.key_policy(administrators=["alice", 5]),
+            [
+                ("administrators[0]", "`alice` is not a principal ARN", _PRINCIPAL_HINT),
+                ("administrators[1]", "a principal must be an ARN, not a number", _PRINCIPAL_HINT),
+            ],
+            id="principals that are not ARNs",
+        ),
+        pytest.param(
+            lambda: kms.aws_managed_key_policy(region="US-EAST-1"),
+            [("region", "`US-EAST-1` is not a region code", "a region code looks like `us-east-1`")],
+            id="a region in capitals",
+        ),
+    ],
+)
+def test_keys_and_key_policies_refuse_bad_arguments_with_every_issue(
+    call: Callable[[], object], expected: list[tuple[str, str, str | None]]
+) -> None:
+    with pytest.raises(XrayKitError) as caught:
+        call()
+    assert [(i.path, i.message, i.hint) for i in caught.value.issues] == expected

@@ -26,6 +26,7 @@ import base64
 import random
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from xraykit.errors import Issue, XrayKitError, did_you_mean
 
@@ -42,6 +43,8 @@ __all__ = [
     "diff",
     "group_arn",
     "group_pattern",
+    "is_account_id",
+    "is_region",
     "parse",
     "sampling_rule_arn",
 ]
@@ -255,6 +258,16 @@ def _check_group_name(name: str) -> None:
                 "a group name has 1 to 32 letters, digits and dashes",
             )
         )
+
+
+def is_account_id(value: Any) -> bool:
+    """Whether ``value`` is an AWS account ID: a string of 12 ASCII digits."""
+    return type(value) is str and len(value) == 12 and value.isascii() and value.isdigit()
+
+
+def is_region(value: Any) -> bool:
+    """Whether ``value`` has the shape of a region code (``us-east-1``, ``ap-southeast-2``)."""
+    return type(value) is str and _REGION.match(value) is not None
 
 
 def _check_common(partition: str, region: str, account: str) -> None:

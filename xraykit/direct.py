@@ -21,6 +21,7 @@ from functools import lru_cache
 from typing import Any
 
 from xraykit import catalog
+from xraykit.arn import is_account_id
 from xraykit.conditions import holds
 from xraykit.engine import (
     _NO_RESOURCE_POLICY,
@@ -31,7 +32,6 @@ from xraykit.engine import (
     _resource_account,
     action_facts,
     decide_layers,
-    is_account_id,
 )
 from xraykit.grammar import PolicyKind, fast_header, fast_statement
 from xraykit.matching import (

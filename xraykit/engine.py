@@ -22,6 +22,7 @@ from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 from xraykit import catalog
+from xraykit.arn import is_account_id
 from xraykit.errors import Issue, XrayKitError, json_type, snippet
 from xraykit.grammar import PolicyKind
 from xraykit.matching import CompiledStatement, PrincipalMatch, RequestView, action_set, classify_principal
@@ -898,11 +899,6 @@ def _check_request_types(action: Any, resource: Any, principal: Any, resource_ac
         )
     if issues:
         raise XrayKitError(issues)
-
-
-def is_account_id(value: Any) -> bool:
-    """Whether ``value`` is an AWS account ID: a string of 12 ASCII digits."""
-    return type(value) is str and len(value) == 12 and value.isascii() and value.isdigit()
 
 
 @lru_cache(maxsize=4096)

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -35,7 +36,8 @@ from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
-from xraykit.errors import Issue, XrayKitError, did_you_mean
+from xraykit.arn import is_account_id, is_region
+from xraykit.errors import Issue, XrayKitError, did_you_mean, json_type
 
 if TYPE_CHECKING:  # pragma: no cover
     from xraykit.account import Account
@@ -106,6 +108,52 @@ def _fill(value: Any, account: str, region: str, principals: Sequence[str]) -> A
     return value
 
 
+_ALIAS_NAME = re.compile(r"alias/[a-zA-Z0-9/_-]{1,250}\Z", re.ASCII)
+
+
+def _place_issues(account: Any, region: Any) -> list[Issue]:
+    """What is wrong with an account and region given to build a key or a key policy."""
+    issues = []
+    if not is_account_id(account):
+        shown = f"`{account}`" if isinstance(account, str) else json_type(account)
+        issues.append(
+            Issue(
+                "account",
+                f"{shown} is not an account ID",
+                "an AWS account ID is 12 digits, e.g. `123456789012`",
+            )
+        )
+    if not is_region(region):
+        shown = f"`{region}`" if isinstance(region, str) else json_type(region)
+        issues.append(
+            Issue("region", f"{shown} is not a region code", "a region code looks like `us-east-1`")
+        )
+    return issues
+
+
+def _principal_issues(name: str, principals: Any) -> list[Issue]:
+    """What is wrong with a list of principals given for a key policy block."""
+    if isinstance(principals, str) or not isinstance(principals, Iterable):
+        return [
+            Issue(
+                name,
+                f"`{name}` must be a list of principal ARNs, not {json_type(principals)}",
+                f'e.g. `{name}=["arn:aws:iam::123456789012:role/XrayAdmin"]`',
+            )
+        ]
+    return [
+        Issue(
+            f"{name}[{i}]",
+            f"`{p}` is not a principal ARN"
+            if isinstance(p, str)
+            else f"a principal must be an ARN, not {json_type(p)}",
+            "e.g. `arn:aws:iam::123456789012:role/XrayAdmin`",
+        )
+        for i, p in enumerate(principals)
+        if not (isinstance(p, str) and p.startswith("arn:"))
+    ]
+
+
 def via_service(region: str) -> str:
     """The ``kms:ViaService`` value of requests X-Ray makes to KMS: ``xray.<region>.amazonaws.com``."""
     return f"xray.{region}.amazonaws.com"
@@ -137,6 +185,12 @@ def key_policy(
     Returns:
         The key policy document.
     """
+    issues = _place_issues(account, region)
+    for name, principals in (("administrators", administrators), ("users", users), ("grants", grants)):
+        if principals is not None:
+            issues += _principal_issues(name, principals)
+    if issues:
+        raise XrayKitError(issues)
     statements: list[dict[str, Any]] = []
     admins, key_users = list(administrators), list(users)
     grant_users = key_users if grants is None else list(grants)
@@ -161,6 +215,8 @@ def aws_managed_key_policy(account: str = "123456789012", region: str = "us-east
     Returns:
         The key policy document.
     """
+    if issues := _place_issues(account, region):
+        raise XrayKitError(issues)
     names: list[str] = _blocks_data()["aws_managed_blocks"]
     statements = [_fill(block(n)["statement"], account, region, []) for n in names]
     return {"Version": "2012-10-17", "Id": "auto-xray-1", "Statement": statements}
@@ -309,8 +365,28 @@ def customer_managed_key(
         The key.
 
     Raises:
-        XrayKitError: for an unknown key spec, or an alias in the reserved ``alias/aws/`` space.
+        XrayKitError: for an unknown key spec, an alias that is not an alias name or is in the
+            reserved ``alias/aws/`` space, a bad account or region, or tags that are not strings.
     """
+    issues = _place_issues(account, region)
+    if not isinstance(alias, str) or not _ALIAS_NAME.match(_alias(alias)):
+        shown = f"`{alias}`" if isinstance(alias, str) else json_type(alias)
+        issues.append(
+            Issue(
+                "alias",
+                f"{shown} is not a key alias",
+                "an alias is 1 to 250 letters, digits, `/`, `_` or `-`, e.g. `xray-traces`",
+            )
+        )
+    if tags is not None and (
+        not isinstance(tags, Mapping)
+        or not all(isinstance(k, str) and isinstance(v, str) for k, v in tags.items())
+    ):
+        issues.append(Issue("tags", "tags map strings to strings", 'e.g. `{"team": "core"}`'))
+    if policy is not None and not isinstance(policy, Mapping):
+        issues.append(Issue("policy", f"a key policy must be a JSON object, not {json_type(policy)}"))
+    if issues:
+        raise XrayKitError(issues)
     name = _alias(alias)
     if name.startswith("alias/aws/"):
         raise XrayKitError(
@@ -346,6 +422,8 @@ def aws_managed_key(account: str = "123456789012", region: str = "us-east-1") ->
     Returns:
         The key, with the AWS managed key policy.
     """
+    if issues := _place_issues(account, region):
+        raise XrayKitError(issues)
     return KmsKey(
         key_id=_key_id(account, region, AWS_MANAGED_ALIAS, "aws"),
         account=account,
