@@ -19,9 +19,17 @@ from functools import lru_cache
 from typing import Any
 
 from xraykit import operators
-from xraykit.errors import XrayKitError
+from xraykit.errors import Issue, XrayKitError, did_you_mean, json_type
 
-__all__ = ["VERSIONS", "PolicyKind", "StatementFields", "fast_header", "fast_statement"]
+__all__ = [
+    "KIND_NAMES",
+    "VERSIONS",
+    "PolicyKind",
+    "StatementFields",
+    "fast_header",
+    "fast_statement",
+    "policy_kind",
+]
 
 VERSIONS = ("2012-10-17", "2008-10-17")
 _POLICY_KEYS = ("Version", "Id", "Statement")
@@ -55,6 +63,44 @@ class PolicyKind(StrEnum):
     def names_principal(self) -> bool:
         """True when statements of this kind must name a principal."""
         return self in (PolicyKind.RESOURCE, PolicyKind.RCP)
+
+
+#: Short names for the kinds of policy, as the command line spells them.
+KIND_NAMES: dict[str, PolicyKind] = {
+    "identity": PolicyKind.IDENTITY,
+    "boundary": PolicyKind.BOUNDARY,
+    "session": PolicyKind.SESSION,
+    "resource": PolicyKind.RESOURCE,
+    "scp": PolicyKind.SCP,
+    "rcp": PolicyKind.RCP,
+}
+
+
+def policy_kind(value: Any, path: str = "kind") -> PolicyKind:
+    """A :class:`PolicyKind` from itself, its value (``"session policy"``) or its short name (``"scp"``).
+
+    Raises:
+        XrayKitError: for anything else, with the closest short name.
+    """
+    if isinstance(value, PolicyKind):
+        return value
+    if isinstance(value, str):
+        found = KIND_NAMES.get(value.lower())
+        if found is not None:
+            return found
+        for kind in PolicyKind:
+            if value.lower() == kind.value:
+                return kind
+        shown = f"`{value}`"
+    else:
+        shown = json_type(value)
+    names = list(KIND_NAMES)
+    hint = did_you_mean(value, names) if isinstance(value, str) else None
+    raise XrayKitError(
+        Issue(
+            path, f"{shown} is not a kind of policy", hint or "one of " + ", ".join(f"`{n}`" for n in names)
+        )
+    )
 
 
 # --------------------------------------------------------------------------------------------

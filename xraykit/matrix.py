@@ -17,13 +17,13 @@ from __future__ import annotations
 
 import functools
 import html
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from xraykit import catalog
 from xraykit.arn import IdGenerator, group_arn, sampling_rule_arn
-from xraykit.errors import Issue, XrayKitError, did_you_mean
+from xraykit.errors import Issue, XrayKitError, did_you_mean, json_type
 from xraykit.result import Decision
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -241,6 +241,14 @@ def _as_policy_set(subject: Any) -> PolicySet:
         return _named_set(subject)
     if isinstance(subject, Mapping):
         return PolicySet([subject])
+    if not isinstance(subject, Iterable):
+        raise XrayKitError(
+            Issue(
+                "",
+                "a row is a managed policy name, a policy, a list of policies or a PolicySet, "
+                f"not {json_type(subject)}",
+            )
+        )
     return PolicySet(list(subject))
 
 
@@ -280,8 +288,33 @@ def verdict_matrix(
     Raises:
         XrayKitError: for invalid policies, unknown actions or malformed situations.
     """
+    if isinstance(subjects, str) or not isinstance(subjects, Mapping | Iterable):
+        raise XrayKitError(
+            Issue(
+                "subjects",
+                f"the rows are a list of managed policy names or a mapping of name to policies, "
+                f"not {json_type(subjects)}",
+                'e.g. `["AWSXrayReadOnlyAccess"]` or `{"mine": my_policy}`',
+            )
+        )
     rows = {name: name for name in subjects} if not isinstance(subjects, Mapping) else dict(subjects)
-    sets = {name: _as_policy_set(subject) for name, subject in rows.items()}
+    sets = {}
+    for name, subject in rows.items():
+        try:
+            sets[name] = _as_policy_set(subject)
+        except XrayKitError as error:
+            several = isinstance(subject, list | tuple)  # then say which policy of the row
+            raise XrayKitError(
+                [
+                    Issue(
+                        issue.path,
+                        issue.message,
+                        issue.hint,
+                        f"row {name!r}, {issue.source}" if several and issue.source else f"row {name!r}",
+                    )
+                    for issue in error.issues
+                ]
+            ) from None
     if actions is None and not situations:
         plan: Sequence[tuple[Column, str, dict[str, Any]]] = _default_plan(account, region)
     else:

@@ -32,6 +32,7 @@ from xraykit.grammar import (
     PolicyKind,
     fast_header,
     fast_statement,
+    policy_kind,
 )
 
 _M = TypeVar("_M", bound=BaseModel)
@@ -163,7 +164,7 @@ def parse_policy(
     """
     if isinstance(document, Policy):
         return document
-    kind = PolicyKind(kind)
+    kind = policy_kind(kind)
     if isinstance(document, str | bytes):
         try:
             document = load_json(document, source)
@@ -386,7 +387,7 @@ def check_policy(document: Any, kind: PolicyKind | str = PolicyKind.IDENTITY) ->
     Returns:
         The issues, each with the JSON path of the offending element.
     """
-    kind = PolicyKind(kind)
+    kind = policy_kind(kind)
     issues: list[Issue] = []
     if not isinstance(document, Mapping):
         return [

@@ -26,7 +26,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from xraykit.errors import Issue, XrayKitError, did_you_mean, load_json
+from xraykit.errors import Issue, XrayKitError, did_you_mean, json_type, load_json
 from xraykit.result import Layer, Reason
 
 __all__ = [
@@ -360,6 +360,10 @@ def load_scenario(name: str) -> Scenario:
         XrayKitError: for an unknown scenario, a file that is not JSON, an invalid scenario, or a
             name whose slug differs from the file name.
     """
+    if not isinstance(name, str):
+        raise XrayKitError(
+            Issue("name", f"a scenario is named by text, not {json_type(name)}", "see `scenario_names()`")
+        )
     stem = slug(name)
     if stem not in scenario_names():
         raise XrayKitError(Issue("name", f"unknown scenario `{name}`", did_you_mean(stem, scenario_names())))
@@ -398,4 +402,4 @@ def run_scenario(scenario: str | Scenario) -> Any:
     """
     from xraykit.account.runner import run
 
-    return run(load_scenario(scenario) if isinstance(scenario, str) else scenario)
+    return run(scenario if isinstance(scenario, Scenario) else load_scenario(scenario))

@@ -12,12 +12,22 @@ from typing import Any
 
 from xraykit.account.identity import IamGroup, Identity, Role, Session, User, session_identity, user_identity
 from xraykit.account.resources import DEFAULT_RULE, EncryptionConfig, SamplingRule, XrayGroup
-from xraykit.arn import IdGenerator, group_arn, sampling_rule_arn
+from xraykit.arn import IdGenerator, group_arn, is_account_id, is_region, sampling_rule_arn
 from xraykit.engine import PolicySet
-from xraykit.errors import Issue, XrayKitError, did_you_mean
+from xraykit.errors import Issue, XrayKitError, did_you_mean, json_type
 from xraykit.kms import KmsKey, aws_managed_key, check_symmetric, customer_managed_key, key_policy
 
 __all__ = ["AccountState"]
+
+
+def _moment(clock: Any) -> datetime | None:
+    """The time an ISO 8601 text names, or None."""
+    if not isinstance(clock, str):
+        return None
+    try:
+        return datetime.fromisoformat(clock.replace("Z", "+00:00"))
+    except ValueError:
+        return None
 
 
 class AccountState:
@@ -47,19 +57,28 @@ class AccountState:
         policies: Mapping[str, Mapping[str, Any]] | None = None,
         extra_context: Mapping[str, Any] | None = None,
     ) -> None:
-        if not (account_id.isdigit() and len(account_id) == 12):
-            raise XrayKitError(
-                Issue("account_id", f"`{account_id}` is not an account ID: expected 12 digits")
+        issues = []
+        if not is_account_id(account_id):
+            shown = f"`{account_id}`" if isinstance(account_id, str) else json_type(account_id)
+            issues.append(Issue("account_id", f"{shown} is not an account ID: expected 12 digits"))
+        if not is_region(region):
+            shown = f"`{region}`" if isinstance(region, str) else json_type(region)
+            issues.append(
+                Issue("region", f"{shown} is not a region code", "a region code looks like `us-east-1`")
             )
+        moment = _moment(clock)
+        if moment is None:
+            shown = f"`{clock}`" if isinstance(clock, str) else json_type(clock)
+            issues.append(Issue("clock", f"{shown} is not an ISO 8601 time", "e.g. `2020-09-21T12:00:00Z`"))
+        for name, value in (("policies", policies), ("extra_context", extra_context)):
+            if value is not None and not isinstance(value, Mapping):
+                issues.append(Issue(name, f"`{name}` maps names to values, not {json_type(value)}"))
+        if issues:
+            raise XrayKitError(issues)
+        assert moment is not None
         self.account_id = account_id
         self.region = region
         self.seed = seed
-        try:
-            moment = datetime.fromisoformat(clock.replace("Z", "+00:00"))
-        except ValueError:
-            raise XrayKitError(
-                Issue("clock", f"`{clock}` is not an ISO 8601 time", "e.g. `2020-09-21T12:00:00Z`")
-            ) from None
         self.clock = clock
         self._epoch = str(int(moment.timestamp()))
         self.scps = scps

@@ -19,15 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from xraykit.errors import Issue, XrayKitError, did_you_mean, load_json
-
-_KINDS = {
-    "identity": "identity-based policy",
-    "boundary": "permissions boundary",
-    "session": "session policy",
-    "resource": "resource-based policy",
-    "scp": "service control policy",
-    "rcp": "resource control policy",
-}
+from xraykit.grammar import KIND_NAMES
 
 
 def register(subparsers: Any) -> None:
@@ -44,7 +36,9 @@ def register(subparsers: Any) -> None:
         metavar="POLICY",
         help="a policy file, `-` for standard input, a JSON document, or an AWS managed policy name",
     )
-    p.add_argument("--kind", choices=sorted(_KINDS), default="identity", help="where the policy is attached")
+    p.add_argument(
+        "--kind", choices=sorted(KIND_NAMES), default="identity", help="where the policy is attached"
+    )
     p.add_argument("--json", action="store_true", help="print JSON for machines")
     p.add_argument("--brief", action="store_true", help="one line per finding")
     p.add_argument("--select", nargs="+", metavar="CODE", help="only these rules (codes or names)")
@@ -106,7 +100,7 @@ def run(args: argparse.Namespace) -> int:
     for text in args.policies:
         document, source = read_policy_argument(text)
         results.append(
-            lint(document, _KINDS[args.kind], source=source, select=args.select, ignore=args.ignore)
+            lint(document, KIND_NAMES[args.kind], source=source, select=args.select, ignore=args.ignore)
         )
     if args.json:
         payload: Any = [r.to_dict() for r in results]

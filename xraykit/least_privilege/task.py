@@ -20,7 +20,7 @@ from typing import Any
 
 from xraykit import catalog
 from xraykit.compare.domain import DomainRequest
-from xraykit.errors import Issue, XrayKitError
+from xraykit.errors import Issue, XrayKitError, json_type
 
 __all__ = ["EXAMPLE_KEY_ARN", "Task", "TaskRequest", "task"]
 
@@ -55,6 +55,10 @@ def _request(
     found = catalog.action(action, path=path)
     if not isinstance(resource, str) or not resource:
         raise XrayKitError(Issue(path, "the resource must be an ARN or `*`"))
+    if context is not None and not isinstance(context, Mapping):
+        raise XrayKitError(
+            Issue(path, f"a request's context maps condition keys to values, not {json_type(context)}")
+        )
     if resource != "*" and not catalog.arn_fits_action(found, resource):
         kinds = " or ".join(f"`{r.name}`" for r in found.resource_types) or "`*`"
         raise XrayKitError(
@@ -130,6 +134,10 @@ def task(
     if isinstance(what, str):
         return _from_bundle(what, key_arn, region)
     requests: list[TaskRequest] = []
+    if isinstance(actions, str):
+        raise XrayKitError(
+            Issue("actions", "`actions` is a list of actions", f'e.g. `actions=["{actions}"]`')
+        )
     if actions is not None:
         for i, text in enumerate(actions):
             found = catalog.action(text, path=f"actions[{i}]")
@@ -142,16 +150,36 @@ def task(
         calls = getattr(what, "records", None) or [what]
         name = name or "recorded calls: " + ", ".join(dict.fromkeys(str(c.operation) for c in calls))
     elif what is not None:
+        if isinstance(what, Mapping) or not isinstance(what, Iterable):
+            raise XrayKitError(
+                Issue(
+                    "task",
+                    f"a task is a bundle name, a list of requests or a recorded call, not {json_type(what)}",
+                    'e.g. `"daemon"` or `[("xray:GetGroup", group_arn)]`',
+                )
+            )
         for i, item in enumerate(what):
             path = f"task[{i}]"
             if isinstance(item, TaskRequest):
                 requests.append(item)
             elif isinstance(item, Mapping):
+                if "action" not in item:
+                    raise XrayKitError(
+                        Issue(path, "a request needs `action`", '`{"action": ..., "resource": ...}`')
+                    )
                 requests.append(
                     _request(item["action"], item.get("resource", "*"), item.get("context"), path)
                 )
             elif isinstance(item, str):
                 requests.append(_request(item, "*", None, path))
+            elif not isinstance(item, list | tuple):
+                raise XrayKitError(
+                    Issue(
+                        path,
+                        "a request is (action, resource) or (action, resource, context), "
+                        f"not {json_type(item)}",
+                    )
+                )
             else:
                 parts = tuple(item)
                 if not 1 <= len(parts) <= 3:

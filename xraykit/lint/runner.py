@@ -7,6 +7,7 @@ from typing import Any
 
 from xraykit import catalog
 from xraykit.errors import XrayKitError, load_json
+from xraykit.grammar import policy_kind
 from xraykit.lint.actions import check_actions
 from xraykit.lint.breadth import check_breadth
 from xraykit.lint.conditions import check_conditions
@@ -79,6 +80,7 @@ def lint(
     def keep(item: Finding) -> bool:
         return item.code not in skip and (wanted is None or item.code in wanted)
 
+    kind = policy_kind(kind)  # a bad argument raises; it is not a finding about the policy
     try:
         parsed = parse_policy(document, kind, name=source or "policy", source=source)
     except XrayKitError as error:
