@@ -171,3 +171,110 @@ def test_a_wrong_argument_is_one_located_error(call: Callable[[], object], expec
     with pytest.raises(XrayKitError) as caught:
         call()
     assert [(i.source, i.path, i.message, i.hint) for i in caught.value.issues] == expected
+
+
+def _account() -> Account:
+    account = Account()
+    account.add_user("alice", ["AWSXrayReadOnlyAccess"])
+    return account
+
+
+CALLER_HINT = 'e.g. `"alice"`'
+
+
+@pytest.mark.parametrize(
+    ("call", "expected"),
+    [
+        pytest.param(
+            lambda a: a.add_user("bob", policies="AWSXrayReadOnlyAccess"),
+            [
+                (
+                    "policies",
+                    "`policies` is a list of policies, not a string",
+                    'put it in a list: `["AWSXrayReadOnlyAccess"]`',
+                )
+            ],
+            id="one managed policy name not in a list (it read as one policy per letter)",
+        ),
+        pytest.param(
+            lambda a: a.add_role("reader", policies={"Version": "2012-10-17", "Statement": []}),
+            [("policies", "`policies` is a list of policies, not an object", "put it in a list: `[policy]`")],
+            id="one policy document not in a list",
+        ),
+        pytest.param(
+            lambda a: a.add_user(5, policies=[5], tags=["team"], groups="devs"),
+            [
+                ("name", "a name is text, not a number", None),
+                ("policies[0]", "a policy is a name or a document, not a number", None),
+                ("groups", "`groups` is a list of names, not a string", 'put it in a list: `["devs"]`'),
+                ("tags", "tags map keys to values, not a list", 'e.g. `{"team": "core"}`'),
+            ],
+            id="every wrong argument of add_user at once",
+        ),
+        pytest.param(
+            lambda a: a.add_xray_group("errors", tags={"team": 1}),
+            [("tags.team", "a tag value is text, not a number", None)],
+            id="a tag value that is a number",
+        ),
+        pytest.param(
+            lambda a: a.add_policy("mine", "{}"),
+            [("document", "a policy document is a JSON object, not a string", None)],
+            id="a customer managed policy given as text",
+        ),
+        pytest.param(
+            lambda a: a.add_key("traces", users="alice"),
+            [("users", "`users` is a list of names, not a string", 'put it in a list: `["alice"]`')],
+            id="one key user not in a list",
+        ),
+        pytest.param(
+            lambda a: a.set_encryption("kms"),
+            [("type", "the encryption type is `NONE` or `KMS`, not `kms`", "did you mean `KMS`?")],
+            id="an encryption type in the wrong case",
+        ),
+        pytest.param(
+            lambda a: a.call(5, "GetGroups"),
+            [
+                (
+                    "principal",
+                    "the caller is a user or role name, `ROLE/SESSION` or an ARN, not a number",
+                    CALLER_HINT,
+                )
+            ],
+            id="a caller that is a number",
+        ),
+        pytest.param(
+            lambda a: a.call("nobody", "GetGroups"),
+            [("principal", "there is no user or role `nobody`", "users and roles: `alice`")],
+            id="an unknown caller is answered with the account's callers",
+        ),
+        pytest.param(
+            lambda a: a.run_bundle(5, "alice"),
+            [
+                (
+                    "bundle",
+                    "a bundle is named by text, not a number",
+                    "known: `daemon`, `console-service-map`, `console-traces`, "
+                    "`configure-encryption-with-customer-managed-key`, `read-encrypted-traces`",
+                )
+            ],
+            id="a bundle that is a number",
+        ),
+    ],
+)
+def test_the_account_model_refuses_wrong_arguments_and_changes_nothing(
+    call: Callable[[Account], object], expected: list[tuple[str, str, str | None]]
+) -> None:
+    account = _account()
+    before = (dict(account.users), dict(account.roles), dict(account.policies), dict(account.groups))
+    with pytest.raises(XrayKitError) as caught:
+        call(account)
+    assert [(i.path, i.message, i.hint) for i in caught.value.issues] == expected
+    assert (dict(account.users), dict(account.roles), dict(account.policies), dict(account.groups)) == before
+
+
+def test_an_account_without_callers_says_how_to_add_one() -> None:
+    with pytest.raises(XrayKitError) as caught:
+        Account().call("alice", "GetGroups")
+    assert caught.value.issues[0].hint == (
+        "the account has no users or roles yet: add one with `add_user` or `add_role`"
+    )

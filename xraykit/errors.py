@@ -112,7 +112,9 @@ def json_type(value: Any) -> str:
 
 
 def closest(word: str, candidates: Sequence[str], n: int = 3, cutoff: float = 0.6) -> list[str]:
-    """The candidates closest to ``word``, compared case-insensitively, best first."""
+    """The candidates closest to ``word``, compared case-insensitively, best first (none for non-text)."""
+    if not isinstance(word, str):
+        return []
     lowered: dict[str, str] = {}
     for candidate in candidates:
         lowered.setdefault(candidate.lower(), candidate)

@@ -19,7 +19,7 @@ from typing import Any
 
 from xraykit.account.records import combine
 from xraykit.arn import EXAMPLE_ACCOUNT
-from xraykit.errors import Issue, XrayKitError, did_you_mean
+from xraykit.errors import Issue, XrayKitError, did_you_mean, json_type
 from xraykit.kms import KmsKey, kms_context
 from xraykit.render import decision_summary
 from xraykit.result import Decision, Evaluation
@@ -96,12 +96,14 @@ def bundle(name: str | Bundle) -> Bundle:
     """
     if isinstance(name, Bundle):
         return name
-    found = _bundles().get(name)
+    found = _bundles().get(name) if isinstance(name, str) else None
     if found is None:
         raise XrayKitError(
             Issue(
                 "bundle",
-                f"unknown bundle `{name}`",
+                f"unknown bundle `{name}`"
+                if isinstance(name, str)
+                else f"a bundle is named by text, not {json_type(name)}",
                 did_you_mean(name, bundle_names()) or "known: " + ", ".join(f"`{n}`" for n in bundle_names()),
             )
         )

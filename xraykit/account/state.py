@@ -10,6 +10,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
+from xraykit.account import arguments as check
+from xraykit.account.arguments import raise_for
 from xraykit.account.identity import IamGroup, Identity, Role, Session, User, session_identity, user_identity
 from xraykit.account.resources import DEFAULT_RULE, EncryptionConfig, SamplingRule, XrayGroup
 from xraykit.arn import IdGenerator, group_arn, is_account_id, is_region, sampling_rule_arn
@@ -18,6 +20,10 @@ from xraykit.errors import Issue, XrayKitError, did_you_mean, json_type
 from xraykit.kms import KmsKey, aws_managed_key, check_symmetric, customer_managed_key, key_policy
 
 __all__ = ["AccountState"]
+
+
+def _shown(value: Any) -> str:
+    return f"`{value}`" if isinstance(value, str) else json_type(value)
 
 
 def _moment(clock: Any) -> datetime | None:
@@ -106,6 +112,7 @@ class AccountState:
 
     def add_policy(self, name: str, document: Mapping[str, Any]) -> None:
         """Add a customer managed policy that users, groups and roles can attach by name."""
+        raise_for(check.name(name), check.document(document, "document", optional=False))
         self.policies[name] = document
         self._changed()
 
@@ -137,8 +144,15 @@ class AccountState:
             The user.
 
         Raises:
-            XrayKitError: for an unknown IAM group.
+            XrayKitError: for an unknown IAM group, or arguments of the wrong shape.
         """
+        raise_for(
+            check.name(name),
+            check.policies(policies),
+            check.named_documents(inline),
+            check.names(groups, "groups"),
+            check.tags(tags),
+        )
         for group in groups:
             if group not in self.iam_groups:
                 raise XrayKitError(
@@ -163,6 +177,7 @@ class AccountState:
         inline: Mapping[str, Mapping[str, Any]] | None = None,
     ) -> IamGroup:
         """Add an IAM group (its policies apply to its members)."""
+        raise_for(check.name(name), check.policies(policies), check.named_documents(inline))
         group = IamGroup(name, tuple(policies), dict(inline or {}))
         self.iam_groups[name] = group
         self._changed()
@@ -185,6 +200,14 @@ class AccountState:
         Returns:
             The role.
         """
+        raise_for(
+            check.name(name),
+            check.policies(policies),
+            check.named_documents(inline),
+            check.tags(tags),
+            check.document(trust_policy, "trust_policy"),
+            check.name(session_name, "session_name"),
+        )
         role = Role(
             name,
             tuple(policies),
@@ -215,6 +238,9 @@ class AccountState:
         Raises:
             XrayKitError: for an unknown role.
         """
+        raise_for(
+            check.name(role, "role"), check.name(name), check.document(policy, "policy"), check.tags(tags)
+        )
         self._role(role)
         session = Session(role, name, policy, dict(tags or {}))
         self.sessions[f"{role}/{name}"] = session
@@ -225,6 +251,7 @@ class AccountState:
         self, name: str, filter_expression: str | None = None, *, tags: Mapping[str, str] | None = None
     ) -> XrayGroup:
         """Add an X-Ray group directly (set-up: no authorization), with a generated ID."""
+        raise_for(check.tags(tags))
         arn = self.next_group_arn(name)
         self.commit_group_arn(name)
         group = XrayGroup(name, arn, filter_expression, {}, dict(tags or {}))
@@ -235,6 +262,7 @@ class AccountState:
         self, name: str, *, tags: Mapping[str, str] | None = None, **fields: Any
     ) -> SamplingRule:
         """Add a sampling rule directly (set-up: no authorization); unspecified fields as ``Default``'s."""
+        raise_for(check.name(name), check.tags(tags))
         rule = SamplingRule(
             name, self.rule_arn(name), {**DEFAULT_RULE, "Priority": 9000, **fields}, dict(tags or {})
         )
@@ -267,6 +295,12 @@ class AccountState:
         Raises:
             XrayKitError: for an unknown principal name or key spec.
         """
+        raise_for(
+            check.document(policy, "policy"),
+            check.names(administrators, "administrators"),
+            check.names(users, "users"),
+            check.names(grants, "grants") if grants is not None else [],
+        )
         owner = account or self.account_id
         if policy is None:
             policy = key_policy(
@@ -302,6 +336,14 @@ class AccountState:
         Raises:
             XrayKitError: for an unknown or asymmetric key.
         """
+        if type not in ("NONE", "KMS"):
+            raise XrayKitError(
+                Issue(
+                    "type",
+                    f"the encryption type is `NONE` or `KMS`, not {_shown(type)}",
+                    did_you_mean(str(type), ["NONE", "KMS"]),
+                )
+            )
         if type == "NONE":
             self.encryption = EncryptionConfig()
         else:
@@ -333,9 +375,19 @@ class AccountState:
             return self.roles[role].arn(self.account_id)
         raise XrayKitError(
             Issue(
-                "principal", f"there is no user or role `{name}`", did_you_mean(name, self.principal_names())
+                "principal",
+                f"there is no user or role `{name}`",
+                did_you_mean(name, self.principal_names()) or self._callers(),
             )
         )
+
+    def _callers(self) -> str:
+        """A hint naming the account's users and roles (or saying there are none)."""
+        known = self.principal_names()
+        if not known:
+            return "the account has no users or roles yet: add one with `add_user` or `add_role`"
+        shown = ", ".join(f"`{n}`" for n in known[:8])
+        return f"users and roles: {shown}" + (", ..." if len(known) > 8 else "")
 
     def identity(self, principal: str) -> Identity:
         """Resolve a caller: a user name, a role name (its default session), ``ROLE/SESSION`` or an ARN.
@@ -343,6 +395,7 @@ class AccountState:
         Raises:
             XrayKitError: for an unknown principal.
         """
+        raise_for(check.principal(principal))
         name = principal
         if principal.startswith("arn:"):
             parts = principal.split(":", 5)
@@ -366,7 +419,7 @@ class AccountState:
             Issue(
                 "principal",
                 f"there is no user or role `{principal}`",
-                did_you_mean(principal, self.principal_names() + list(self.sessions)),
+                did_you_mean(principal, self.principal_names() + list(self.sessions)) or self._callers(),
             )
         )
 
