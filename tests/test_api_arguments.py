@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 import pytest
 
-from xraykit import arn, lint, parse_policy
+from xraykit import arn, credentials, lint, parse_policy
 from xraykit.account import Account
 from xraykit.errors import XrayKitError
 from xraykit.least_privilege import least_privilege
@@ -278,3 +278,66 @@ def test_an_account_without_callers_says_how_to_add_one() -> None:
     assert caught.value.issues[0].hint == (
         "the account has no users or roles yet: add one with `add_user` or `add_role`"
     )
+
+
+ENVIRONMENT_HINT = "build one with `Environment(...)`, `example(NAME)` or `environment_from_dict(...)`"
+
+
+@pytest.mark.parametrize(
+    ("call", "expected"),
+    [
+        pytest.param(
+            lambda: credentials.resolve_sdk("laptop-default-profile"),
+            [("environment", "expected an Environment, not a string", ENVIRONMENT_HINT)],
+            id="resolve_sdk: an example's name instead of the environment",
+        ),
+        pytest.param(
+            lambda: credentials.resolve_daemon(5),
+            [("environment", "expected an Environment, not a number", ENVIRONMENT_HINT)],
+            id="resolve_daemon: a number",
+        ),
+        pytest.param(
+            lambda: credentials.resolve_daemon(credentials.Environment(), "-o"),
+            [("options", "expected DaemonOptions, not a string", 'e.g. `DaemonOptions(region="us-east-2")`')],
+            id="resolve_daemon: daemon flags as text",
+        ),
+        pytest.param(
+            lambda: credentials.Environment(
+                env=["AWS_PROFILE=dev"], credentials_file=5, account="1", clock="now"
+            ),
+            [
+                ("env", "`env` maps text to text, not a list", None),
+                ("credentials_file", "`credentials_file` is the file's text, not a number", None),
+                ("account", "the account is 12 digits as text, not `1`", None),
+                ("clock", "the clock is Unix seconds, not a string", None),
+            ],
+            id="Environment: every wrong field at once",
+        ),
+        pytest.param(
+            lambda: credentials.Environment(env={"AWS_PROFILE": 5}),
+            [("env.AWS_PROFILE", "expected text, not a number", None)],
+            id="Environment: a variable that is a number",
+        ),
+        pytest.param(
+            lambda: credentials.environment_from_dict({"clock": "now"}),
+            [("clock", "the clock is Unix seconds, a whole number, not a string", None)],
+            id="environment_from_dict: a clock that is text",
+        ),
+        pytest.param(
+            lambda: credentials.load_environment(5),
+            [("path", "expected a file path, not a number", None)],
+            id="load_environment: a number for the path",
+        ),
+    ],
+)
+def test_the_credential_model_refuses_wrong_arguments(
+    call: Callable[[], object], expected: list[tuple[str, str, str | None]]
+) -> None:
+    with pytest.raises(XrayKitError) as caught:
+        call()
+    assert [(i.path, i.message, i.hint) for i in caught.value.issues] == expected
+
+
+def test_mask_never_shows_a_value_in_full_whatever_its_type() -> None:
+    assert credentials.mask(123456789012345) == "123…345"
+    assert credentials.mask("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY") == "wJal…EKEY"

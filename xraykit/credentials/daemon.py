@@ -23,9 +23,9 @@ from xraykit.credentials.common import (
     typo_notes,
 )
 from xraykit.credentials.gosdk import GoChain, label
-from xraykit.credentials.model import Environment, PlatformKind
+from xraykit.credentials.model import Environment, PlatformKind, check_environment
 from xraykit.credentials.resolution import Attempt, Outcome, Resolution, Step
-from xraykit.errors import Issue, XrayKitError, did_you_mean
+from xraykit.errors import Issue, XrayKitError, did_you_mean, json_type
 
 __all__ = ["DaemonOptions", "resolve_daemon"]
 
@@ -128,8 +128,18 @@ def resolve_daemon(environment: Environment, options: DaemonOptions | None = Non
         exit (no region) or have no credentials to upload with.
 
     Raises:
-        XrayKitError: an unknown daemon version, or a file that is not valid INI.
+        XrayKitError: an unknown daemon version, a file that is not valid INI, or arguments of
+            the wrong type.
     """
+    check_environment(environment)
+    if options is not None and not isinstance(options, DaemonOptions):
+        raise XrayKitError(
+            Issue(
+                "options",
+                f"expected DaemonOptions, not {json_type(options)}",
+                'e.g. `DaemonOptions(region="us-east-2")`',
+            )
+        )
     options = options or DaemonOptions()
     issue = version_issue(options.version, "version")
     if issue is not None:

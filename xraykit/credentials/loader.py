@@ -23,13 +23,14 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import fields
+from os import PathLike
 from pathlib import Path
 from typing import Any
 
 from xraykit.credentials import facts
 from xraykit.credentials.daemon import DaemonOptions, default_version, version_issue
 from xraykit.credentials.model import Environment, Platform, PlatformKind
-from xraykit.errors import Issue, XrayKitError, did_you_mean, load_json, snippet
+from xraykit.errors import Issue, XrayKitError, did_you_mean, json_type, load_json, snippet
 
 __all__ = ["environment_from_dict", "example", "examples", "load_environment"]
 
@@ -173,6 +174,14 @@ def environment_from_dict(data: Any, source: str | None = None) -> tuple[Environ
                     hint="e.g. `arn:aws:iam::123456789012:user/alice`",
                 )
             )
+    account = str(data.get("account", facts.platforms()["default_account"]))
+    if not re.fullmatch(r"[0-9]{12}", account):
+        issues.append(Issue("account", f"`{account}` is not a 12-digit account ID"))
+        account = facts.platforms()["default_account"]  # to go on collecting issues
+    clock = data.get("clock", facts.platforms()["default_clock"])
+    if not isinstance(clock, int) or isinstance(clock, bool):
+        issues.append(Issue("clock", f"the clock is Unix seconds, a whole number, not {json_type(clock)}"))
+        clock = facts.platforms()["default_clock"]
     environment = Environment(
         name=str(data.get("name", source or "an environment")),
         env=env,
@@ -181,11 +190,9 @@ def environment_from_dict(data: Any, source: str | None = None) -> tuple[Environ
         platform=_platform(data.get("platform"), issues),
         access_keys=access_keys,
         processes=_str_map(data.get("processes"), "processes", issues),
-        account=str(data.get("account", facts.platforms()["default_account"])),
-        clock=int(data.get("clock", facts.platforms()["default_clock"])),
+        account=account,
+        clock=clock,
     )
-    if not re.fullmatch(r"[0-9]{12}", environment.account):
-        issues.append(Issue("account", f"`{environment.account}` is not a 12-digit account ID"))
     daemon = _daemon(data.get("daemon"), issues)
     if not issues:
         try:  # parse the files now so that a broken file is reported at the door
@@ -210,6 +217,8 @@ def load_environment(path: str | Path) -> tuple[Environment, DaemonOptions | Non
     Raises:
         XrayKitError: the file cannot be read, is not JSON, or describes an invalid environment.
     """
+    if not isinstance(path, str | PathLike):
+        raise XrayKitError(Issue("path", f"expected a file path, not {json_type(path)}"))
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")

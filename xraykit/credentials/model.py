@@ -16,9 +16,11 @@ from dataclasses import dataclass, field, fields, replace
 from enum import StrEnum
 from typing import Any
 
+from xraykit.arn import is_account_id
 from xraykit.credentials import facts
 from xraykit.credentials.ini import IniFile, parse_ini
 from xraykit.credentials.secrets import mask_env, mask_ini_text
+from xraykit.errors import Issue, XrayKitError, json_type
 
 __all__ = ["Environment", "IssuedKeys", "Platform", "PlatformKind", "issued_keys", "role_name_of"]
 
@@ -253,6 +255,40 @@ class Environment:
     account: str = "123456789012"
     clock: int = 1600646400
 
+    def __post_init__(self) -> None:
+        issues = []
+        if not isinstance(self.name, str):
+            issues.append(Issue("name", f"the name is text, not {json_type(self.name)}"))
+        for field_name in ("env", "access_keys", "processes"):
+            value = getattr(self, field_name)
+            if not isinstance(value, Mapping):
+                issues.append(Issue(field_name, f"`{field_name}` maps text to text, not {json_type(value)}"))
+                continue
+            issues += [
+                Issue(f"{field_name}.{key}", f"expected text, not {json_type(item)}")
+                for key, item in value.items()
+                if not (isinstance(key, str) and isinstance(item, str))
+            ]
+        for field_name in ("credentials_file", "config_file"):
+            value = getattr(self, field_name)
+            if value is not None and not isinstance(value, str):
+                issues.append(Issue(field_name, f"`{field_name}` is the file's text, not {json_type(value)}"))
+        if not isinstance(self.platform, Platform):
+            issues.append(
+                Issue(
+                    "platform",
+                    f"the platform is a Platform, not {json_type(self.platform)}",
+                    "e.g. `Platform.ec2()`",
+                )
+            )
+        if not is_account_id(self.account):
+            shown = f"`{self.account}`" if isinstance(self.account, str) else json_type(self.account)
+            issues.append(Issue("account", f"the account is 12 digits as text, not {shown}"))
+        if not isinstance(self.clock, int) or isinstance(self.clock, bool):
+            issues.append(Issue("clock", f"the clock is Unix seconds, not {json_type(self.clock)}"))
+        if issues:
+            raise XrayKitError(issues)
+
     def __repr__(self) -> str:
         env = mask_env(self.env, facts.platforms()["secret_env"])
         return (
@@ -316,3 +352,15 @@ class Environment:
         out["account"] = self.account
         out["clock"] = self.clock
         return out
+
+
+def check_environment(environment: Any) -> None:
+    """Raise unless ``environment`` is an :class:`Environment` (the resolvers' first check)."""
+    if not isinstance(environment, Environment):
+        raise XrayKitError(
+            Issue(
+                "environment",
+                f"expected an Environment, not {json_type(environment)}",
+                "build one with `Environment(...)`, `example(NAME)` or `environment_from_dict(...)`",
+            )
+        )

@@ -29,7 +29,7 @@ from xraykit.credentials.common import (
     url_host,
 )
 from xraykit.credentials.ini import IniFile, merged_profiles
-from xraykit.credentials.model import Environment, PlatformKind, issued_keys
+from xraykit.credentials.model import Environment, PlatformKind, check_environment, issued_keys
 from xraykit.credentials.resolution import Attempt, Identity, IdentityKind, Outcome, Resolution, Step
 
 __all__ = ["resolve_sdk"]
@@ -49,8 +49,10 @@ def resolve_sdk(environment: Environment) -> Resolution:
         masked keys; or the error botocore would raise.
 
     Raises:
-        XrayKitError: a credentials or config file is not valid INI.
+        XrayKitError: a credentials or config file is not valid INI, or ``environment`` is not
+            an :class:`Environment`.
     """
+    check_environment(environment)
     return _Botocore(environment).run()
 
 

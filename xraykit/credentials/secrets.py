@@ -37,6 +37,7 @@ def mask(value: str | None) -> str | None:
     """
     if value is None:
         return None
+    value = str(value)  # whatever it is, it is shown masked
     keep = min(4, len(value) // 5)
     if keep == 0:
         return ELLIPSIS
