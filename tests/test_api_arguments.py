@@ -6,6 +6,8 @@ a list belongs or a misspelt kind must read like every other mistake the kit rep
 
 from __future__ import annotations
 
+import importlib
+import inspect
 from collections.abc import Callable
 
 import pytest
@@ -341,3 +343,95 @@ def test_the_credential_model_refuses_wrong_arguments(
 def test_mask_never_shows_a_value_in_full_whatever_its_type() -> None:
     assert credentials.mask(123456789012345) == "123…345"
     assert credentials.mask("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY") == "wJal…EKEY"
+
+
+# Functions whose required arguments are objects the kit itself builds (an Evaluation, an Account,
+# an Action, a compiled view, a Task): handing them something else is a programming error, and
+# Python's own exception names it. Every other public function must answer junk with XrayKitError.
+KIT_OBJECTS = {
+    "xraykit.kms.encryption_access",  # an Account
+    "xraykit.kms.key_policy_access",  # a KmsKey
+    "xraykit.kms.kms_context",  # a KmsKey
+    "xraykit.least_privilege.prove",  # a policy and a Task
+    "xraykit.least_privilege.scope_of",  # an Action
+    "xraykit.least_privilege.statements_for",  # TaskRequests
+    "xraykit.compare.decide_all",  # a Decider and DomainRequests
+    "xraykit.compare.domain",  # Policy objects
+    "xraykit.compare.resources_for",  # an Action
+    "xraykit.lint.apply_patch",  # PatchOps
+    "xraykit.matrix.principal_matrix",  # an Account
+    "xraykit.credentials.daemon_verdict",  # an Account and a Resolution
+    "xraykit.credentials.issued_keys",  # used by the model with its own fields
+    "xraykit.render.check_text",  # a Check
+    "xraykit.render.condition_text",  # a ConditionCheck
+    "xraykit.render.decision_summary",  # an Evaluation
+    "xraykit.render.evaluation_dict",  # an Evaluation
+    "xraykit.render.evaluation_html",  # an Evaluation
+    "xraykit.render.evaluation_text",  # an Evaluation
+    "xraykit.wildcards.resource_type_prefix_end",  # ARN parts the matcher has split
+    "xraykit.conditions.compile_conditions",  # a normalized block, and a keyword it requires
+    "xraykit.conditions.holds",  # a normalized block and context, and a keyword it requires
+    "xraykit.engine.decide_layers",  # a RequestView and LayerOutcomes
+    "xraykit.account.tag_lifecycle",  # an Account
+    "xraykit.account.unique_id",  # the account model's own counter state
+}
+PUBLIC_MODULES = [
+    "xraykit",
+    "xraykit.catalog",
+    "xraykit.kms",
+    "xraykit.arn",
+    "xraykit.scenarios",
+    "xraykit.exercises",
+    "xraykit.least_privilege",
+    "xraykit.compare",
+    "xraykit.lint",
+    "xraykit.matrix",
+    "xraykit.credentials",
+    "xraykit.render",
+    "xraykit.wildcards",
+    "xraykit.variables",
+    "xraykit.conditions",
+    "xraykit.policy",
+    "xraykit.engine",
+    "xraykit.account",
+]
+JUNK = [None, 5, 2.5, True, "", "x", [], [5], {}, {"a": 1}, ("a",), b"x"]
+
+
+def _public_functions() -> list[tuple[str, Callable[..., object], int]]:
+    found = []
+    for module_name in PUBLIC_MODULES:
+        module = importlib.import_module(module_name)
+        for name in getattr(module, "__all__", []):
+            function = getattr(module, name)
+            if not inspect.isfunction(function) or f"{module_name}.{name}" in KIT_OBJECTS:
+                continue
+            required = [
+                p
+                for p in inspect.signature(function).parameters.values()
+                if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) and p.default is p.empty
+            ]
+            if required:
+                found.append((f"{module_name}.{name}", function, len(required)))
+    return found
+
+
+def test_every_public_function_answers_junk_arguments_with_a_located_error() -> None:
+    functions = _public_functions()
+    assert len(functions) >= 60, "the public API is found"
+    crashes = []
+    for name, function, count in functions:
+        for junk in JUNK:
+            try:
+                function(*[junk] * count)
+            except XrayKitError as error:
+                assert error.issues, name
+            except Exception as error:
+                crashes.append(f"{name}({junk!r}, ...): {type(error).__name__}: {error}")
+    assert not crashes, "\n".join(crashes)
+
+
+def test_the_exempt_functions_are_still_public() -> None:
+    for qualified in KIT_OBJECTS:
+        module_name, _, name = qualified.rpartition(".")
+        assert name in importlib.import_module(module_name).__all__, qualified

@@ -4,6 +4,7 @@ templates, condition key types, managed policy versions and their diffs, and oth
 from __future__ import annotations
 
 import html
+import importlib
 import json
 import subprocess
 import sys
@@ -157,6 +158,8 @@ def test_the_error_path_of_an_action_can_be_given() -> None:
         pytest.param("xray:Get*", id="a pattern"),
         pytest.param("", id="an empty string"),
         pytest.param(42, id="not a string"),
+        pytest.param(["xray:GetGroup"], id="a list (unhashable)"),
+        pytest.param({"xray:GetGroup": 1}, id="a dict (unhashable)"),
     ],
 )
 def test_find_action_never_raises(name: object) -> None:
@@ -164,11 +167,12 @@ def test_find_action_never_raises(name: object) -> None:
 
 
 def test_find_action_is_cached_per_name() -> None:
+    cache = importlib.import_module("xraykit.catalog.actions")._find_action  # behind the type check
     catalog.find_action("xray:PutTelemetryRecords")
-    before = catalog.find_action.cache_info().hits
+    before = cache.cache_info().hits
     for _ in range(5):
         catalog.find_action("xray:PutTelemetryRecords")
-    assert catalog.find_action.cache_info().hits == before + 5
+    assert cache.cache_info().hits == before + 5
 
 
 def test_xray_has_44_actions_in_catalog_order() -> None:

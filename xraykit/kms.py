@@ -88,9 +88,14 @@ def block(name: str) -> dict[str, Any]:
         XrayKitError: for an unknown block name.
     """
     blocks: dict[str, Any] = _blocks_data()["blocks"]
-    if name not in blocks:
+    if not isinstance(name, str) or name not in blocks:
+        said = f"`{name}`" if isinstance(name, str) else json_type(name)
         raise XrayKitError(
-            Issue("block", f"unknown key policy block `{name}`", did_you_mean(name, list(blocks)))
+            Issue(
+                "block",
+                f"unknown key policy block {said}",
+                did_you_mean(name, list(blocks)) or "one of " + ", ".join(f"`{b}`" for b in blocks),
+            )
         )
     found: dict[str, Any] = json.loads(json.dumps(blocks[name]))
     return found
@@ -323,6 +328,10 @@ def check_symmetric(spec: str, *, path: str = "spec") -> None:
         XrayKitError: for an asymmetric or HMAC key spec, or an unknown one.
     """
     data = _blocks_data()
+    if not isinstance(spec, str):
+        raise XrayKitError(
+            Issue(path, f"a key spec is text such as `SYMMETRIC_DEFAULT`, not {json_type(spec)}")
+        )
     if spec in data["symmetric_key_specs"]:
         return
     kind = data["other_key_specs"].get(spec)

@@ -71,6 +71,10 @@ DecisionName = Literal["Allowed", "ExplicitlyDenied", "ImplicitlyDenied"]
 
 def slug(name: str) -> str:
     """The file stem of a scenario name: lower case, words joined by ``-``."""
+    if not isinstance(name, str):
+        raise XrayKitError(
+            Issue("name", f"a scenario is named by text, not {json_type(name)}", "see `scenario_names()`")
+        )
     return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
 
 

@@ -183,7 +183,7 @@ def has_variables(text: str) -> bool:
     Returns:
         Whether substitution could change what ``text`` matches beyond its escapes.
     """
-    return "${" in text and parse(text).has_variables
+    return isinstance(text, str) and "${" in text and parse(text).has_variables
 
 
 def validate(text: str) -> str | None:
@@ -197,9 +197,10 @@ def validate(text: str) -> str | None:
         text: a policy string.
 
     Returns:
-        One lowercase sentence with the offending text in backticks, or None.
+        One lowercase sentence with the offending text in backticks, or None (also for non-text,
+        which holds no variable).
     """
-    if "${" not in text:
+    if not isinstance(text, str) or "${" not in text:
         return None
     pos = text.find("${")
     while pos != -1:

@@ -22,6 +22,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 
+from xraykit.errors import Issue, XrayKitError, json_type
 from xraykit.variables import Literal
 
 __all__ = [
@@ -47,9 +48,9 @@ def has_wildcards(text: str) -> bool:
         text: a pattern as written in a policy.
 
     Returns:
-        Whether IAM would treat some character of ``text`` as a wildcard.
+        Whether IAM would treat some character of ``text`` as a wildcard (never for non-text).
     """
-    return "*" in text or "?" in text
+    return isinstance(text, str) and ("*" in text or "?" in text)
 
 
 _WILD = re.compile(r"([*?])")
@@ -100,7 +101,11 @@ def glob_to_regex(pattern: str) -> str:
     Returns:
         Regex source anchored at both ends (``\\A`` ... ``\\Z``, dot matching newlines), usable with
         :func:`re.match`, :func:`re.search` or :func:`re.fullmatch` alike.
+
+    Raises:
+        XrayKitError: for a pattern that is not text.
     """
+    _require_text(pattern=pattern)
     return _regex_source(_tokens((pattern,)))
 
 
@@ -480,7 +485,11 @@ def match_arn(pattern: str, arn: str, *, expand_short: bool = False) -> bool:
 
     Returns:
         True when every segment matches.
+
+    Raises:
+        XrayKitError: for a pattern or ARN that is not text.
     """
+    _require_text(pattern=pattern, arn=arn)
     return _arn_pattern(pattern, expand_short).matches(arn)
 
 
@@ -496,5 +505,19 @@ def match_resource(pattern: str, arn: str) -> bool:
 
     Returns:
         True when the pattern covers the ARN.
+
+    Raises:
+        XrayKitError: for a pattern or ARN that is not text.
     """
+    _require_text(pattern=pattern, arn=arn)
     return _arn_pattern(pattern, True, True).matches(arn)
+
+
+def _require_text(**values: object) -> None:
+    issues = [
+        Issue(k, f"`{k}` must be text, not {json_type(v)}")
+        for k, v in values.items()
+        if not isinstance(v, str)
+    ]
+    if issues:
+        raise XrayKitError(issues)

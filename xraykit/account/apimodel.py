@@ -54,6 +54,10 @@ def operation_name(name: str) -> str:
     Raises:
         XrayKitError: for an unknown operation, with the closest names.
     """
+    if not isinstance(name, str):
+        raise XrayKitError(
+            Issue("operation", f"expected an X-Ray operation such as `CreateGroup`, not {json_type(name)}")
+        )
     text = name.split(":", 1)[1] if name.lower().startswith("xray:") else name
     found = _index().get(_key(text))
     if found is None:
@@ -217,6 +221,10 @@ def check_parameters(operation: str, parameters: Mapping[str, Any]) -> str:
             the enum, a length or value out of range.
     """
     name = operation_name(operation)
+    if not isinstance(parameters, Mapping):
+        raise XrayKitError(
+            Issue("parameters", f"the parameters map names to values, not {json_type(parameters)}")
+        )
     shape = _model().operation_model(name).input_shape
     issues: list[Issue] = []
     if shape is None:

@@ -12,7 +12,7 @@ from typing import Any
 
 from xraykit.catalog import _data
 from xraykit.catalog.model import Action, ResourceTypeRef
-from xraykit.errors import Issue, XrayKitError, did_you_mean
+from xraykit.errors import Issue, XrayKitError, did_you_mean, json_type, snippet
 from xraykit.wildcards import Glob
 
 __all__ = [
@@ -81,7 +81,7 @@ def rcp_supported(service: str) -> bool:
     Returns:
         ``True`` if RCPs can restrict the service's resources.
     """
-    return service.lower() in _rcp_services()
+    return isinstance(service, str) and service.lower() in _rcp_services()
 
 
 @functools.cache
@@ -90,6 +90,8 @@ def _rcp_services() -> frozenset[str]:
 
 
 def _known_service(prefix: str, text: str, path: str = "action") -> str:
+    if not isinstance(prefix, str):
+        raise XrayKitError(Issue(path, f"expected a service prefix such as `xray`, got {json_type(prefix)}"))
     lower = prefix.lower()
     if lower in _data.service_names():
         return lower
@@ -147,7 +149,6 @@ def _service_index(service: str) -> dict[str, Action]:
     return {a.name.lower(): a for a in _service_actions(service)}
 
 
-@functools.lru_cache(maxsize=8192)
 def find_action(name: str) -> Action | None:
     """The action named ``name`` (case-insensitive), or ``None``; never raises.
 
@@ -159,8 +160,11 @@ def find_action(name: str) -> Action | None:
     Returns:
         The :class:`Action`, or ``None`` for anything that is not one known action.
     """
-    if not isinstance(name, str):
-        return None
+    return _find_action(name) if type(name) is str else None
+
+
+@functools.lru_cache(maxsize=8192)
+def _find_action(name: str) -> Action | None:
     service, sep, rest = name.partition(":")
     service = service.lower()
     if not sep or service not in _data.service_names():
@@ -182,11 +186,11 @@ def action(name: str, *, path: str = "action") -> Action:
         XrayKitError: "unknown action `xray:GetGroop`" with "did you mean `xray:GetGroup`?", or
             an unknown service prefix with the closest prefixes.
     """
+    if not isinstance(name, str) or not name:
+        raise XrayKitError(Issue(path, f"expected an action such as `xray:GetGroup`, got `{snippet(name)}`"))
     found = find_action(name)
     if found is not None:
         return found
-    if not isinstance(name, str) or not name:
-        raise XrayKitError(Issue(path, f"expected an action such as `xray:GetGroup`, got `{name!r}`"))
     service, sep, rest = name.partition(":")
     if not sep:
         raise XrayKitError(

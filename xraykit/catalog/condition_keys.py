@@ -120,7 +120,7 @@ def condition_key(name: str, *, path: str = "condition key") -> ConditionKey:
     Raises:
         XrayKitError: "unknown condition key `aws:TagKey`" with "did you mean `aws:TagKeys`?".
     """
-    found = find_condition_key(name)
+    found = find_condition_key(name) if isinstance(name, str) else None
     if found is not None:
         return found
     if not isinstance(name, str) or ":" not in name:

@@ -12,7 +12,7 @@ from typing import Any
 from xraykit.catalog import _data
 from xraykit.catalog.actions import actions
 from xraykit.catalog.model import ApiOperation, KmsAction, KmsFacts, SeedFacts
-from xraykit.errors import Issue, XrayKitError, did_you_mean
+from xraykit.errors import Issue, XrayKitError, did_you_mean, json_type
 
 __all__ = ["api_operation", "api_operations", "kms_facts", "seed_facts"]
 
@@ -90,6 +90,10 @@ def api_operation(name: str) -> ApiOperation:
         XrayKitError: when X-Ray has no such API operation (permission-only actions such as
             ``xray:Link`` have none).
     """
+    if not isinstance(name, str):
+        raise XrayKitError(
+            Issue("operation", f"expected an operation such as `GetGroup`, got {json_type(name)}")
+        )
     bare = name.split(":", 1)[1] if ":" in name else name
     for op in api_operations():
         if op.name.lower() == bare.lower():

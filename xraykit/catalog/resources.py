@@ -32,7 +32,7 @@ from xraykit.catalog import _data
 from xraykit.catalog.actions import _known_service
 from xraykit.catalog.actions import action as _lookup
 from xraykit.catalog.model import Action, ResourceType
-from xraykit.errors import Issue, XrayKitError, did_you_mean
+from xraykit.errors import Issue, XrayKitError, did_you_mean, json_type
 
 __all__ = [
     "arn_fits_action",
@@ -94,6 +94,10 @@ def resource_type(service: str, name: str) -> ResourceType:
         XrayKitError: for an unknown service or resource type.
     """
     lower = _known_service(service, service, "service")
+    if not isinstance(name, str):
+        raise XrayKitError(
+            Issue("resource type", f"expected a resource type such as `group`, got {json_type(name)}")
+        )
     found = _type_index(lower).get(name.lower())
     if found is None:
         known = [t.name for t in _service_types(lower)]
@@ -334,6 +338,8 @@ def arn_fits_action(action: str | Action, arn: str) -> bool:
         XrayKitError: for an unknown action.
     """
     found = action if isinstance(action, Action) else _lookup(action)
+    if not isinstance(arn, str):
+        raise XrayKitError(Issue("resource", f"expected an ARN or `*`, got {json_type(arn)}"))
     if not found.resource_types:
         return arn == "*"
     if arn == "*":

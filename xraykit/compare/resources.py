@@ -12,6 +12,7 @@ from functools import lru_cache
 from typing import Any
 
 from xraykit import catalog
+from xraykit.errors import Issue, XrayKitError
 from xraykit.wildcards import Glob, match_resource
 
 __all__ = ["ACCOUNT", "REGION", "VARIABLE_VALUE", "is_key", "key_policy_for", "resources_for", "witness"]
@@ -130,6 +131,8 @@ def key_policy_for(arn: str, caller_account: str = ACCOUNT) -> dict[str, Any]:
     Returns:
         The key policy document (a new one on every call: the caller may change it).
     """
+    if not isinstance(arn, str) or not isinstance(caller_account, str):
+        raise XrayKitError(Issue("arn", "the key ARN and the caller's account are text"))
     parts = arn.split(":")
     account = parts[4] if len(parts) > 4 and parts[4] else caller_account
     document: dict[str, Any] = json.loads(_key_policy_text(account, caller_account))

@@ -24,7 +24,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from xraykit.errors import Issue, XrayKitError, did_you_mean, load_json
+from xraykit.errors import Issue, XrayKitError, did_you_mean, json_type, load_json
 from xraykit.exercises.model import Exercise, QuizCard, Requirement, doc
 from xraykit.exercises.quiz import QUIZ
 from xraykit.exercises.tasks import EXERCISES
@@ -65,8 +65,13 @@ def exercise(name: str) -> Exercise:
     Raises:
         XrayKitError: for an unknown name (with the closest one).
     """
-    if name not in _BY_NAME:
-        raise XrayKitError(Issue("name", f"unknown exercise `{name}`", did_you_mean(name, list(_BY_NAME))))
+    if not isinstance(name, str) or name not in _BY_NAME:
+        shown = (
+            f"unknown exercise `{name}`"
+            if isinstance(name, str)
+            else f"an exercise is named by text, not {json_type(name)}"
+        )
+        raise XrayKitError(Issue("name", shown, did_you_mean(name, list(_BY_NAME)) or "see `exercises()`"))
     return _BY_NAME[name]
 
 
@@ -341,8 +346,13 @@ def quiz_card(key: str) -> QuizCard:
     Raises:
         XrayKitError: for an unknown key.
     """
-    if key not in _CARDS:
-        raise XrayKitError(Issue("key", f"unknown quiz card `{key}`", did_you_mean(key, list(_CARDS))))
+    if not isinstance(key, str) or key not in _CARDS:
+        shown = (
+            f"unknown quiz card `{key}`"
+            if isinstance(key, str)
+            else f"a quiz card is named by text, not {json_type(key)}"
+        )
+        raise XrayKitError(Issue("key", shown, did_you_mean(key, list(_CARDS))))
     return _CARDS[key]
 
 
@@ -353,6 +363,14 @@ def check_quiz(predictions: Mapping[str, str]) -> CheckResult:
         ``right`` lists the cards predicted correctly, ``missing`` the cards not answered and
         ``too_broad`` the wrong predictions (with the real answer and the lesson).
     """
+    if not isinstance(predictions, Mapping):
+        raise XrayKitError(
+            Issue(
+                "predictions",
+                f"the predictions map card keys to decisions, not {json_type(predictions)}",
+                'e.g. `{"arn-on-star-action": "ImplicitlyDenied"}`',
+            )
+        )
     right: list[str] = []
     wrong: list[str] = []
     problems: list[str] = []

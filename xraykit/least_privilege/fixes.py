@@ -19,7 +19,7 @@ from typing import Any
 from xraykit import catalog
 from xraykit.compare.domain import domain
 from xraykit.engine import PolicySet
-from xraykit.errors import Issue, XrayKitError, did_you_mean, load_json
+from xraykit.errors import Issue, XrayKitError, did_you_mean, json_type, load_json
 from xraykit.lint.model import PatchOp
 from xraykit.lint.patch import Document, apply_patch
 from xraykit.policy import parse_policy
@@ -296,11 +296,20 @@ def propose_edit(policy: Any, wanted: Mapping[str, str]) -> Fix:
     Raises:
         XrayKitError: for an invalid policy, an unknown action or verdict.
     """
+    if isinstance(policy, bytes):
+        policy = policy.decode("utf-8", errors="replace")
     if isinstance(policy, str):
         text = policy.strip()
         document = load_json(policy) if text.startswith("{") else catalog.managed_policy(text)
-    else:
+    elif isinstance(policy, Mapping) or hasattr(policy, "document"):
         document = json.loads(json.dumps(policy if not hasattr(policy, "document") else policy.document))
+    else:
+        raise XrayKitError(
+            Issue(
+                "policy",
+                f"a policy is a document, JSON text or a managed policy name, not {json_type(policy)}",
+            )
+        )
     parse_policy(document)
     table, default = _parse_table(wanted)
     universe = tuple(dict.fromkeys([*catalog.actions("xray"), *(catalog.action(a) for a in table)]))

@@ -10,7 +10,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from xraykit.errors import Issue, XrayKitError, did_you_mean
+from xraykit.errors import Issue, XrayKitError, did_you_mean, json_type
 from xraykit.lint.model import DocRef, Edit, Finding, Rule, Severity
 
 __all__ = ["finding", "rule", "rules"]
@@ -57,6 +57,10 @@ def rule(code: str) -> Rule:
         XrayKitError: for an unknown code, with the closest codes or names.
     """
     table = _load()
+    if not isinstance(code, str):
+        raise XrayKitError(
+            Issue("rule", f"a rule is named by its code or name, not {json_type(code)}", "e.g. `XK201`")
+        )
     found = table.get(code.upper()) or next((r for r in table.values() if r.name == code), None)
     if found is None:
         raise XrayKitError(
