@@ -291,7 +291,7 @@ def test_the_resource_owner_makes_a_request_cross_account(capsys: pytest.Capture
     [
         pytest.param(
             ["--action", "xray:GetGroop", "--resource", GROUP],
-            "xraykit: action: unknown action `xray:GetGroop` (did you mean `xray:GetGroup`?)\n",
+            "xraykit: --action-names: unknown action `xray:GetGroop` (did you mean `xray:GetGroup`?)\n",
             id="an unknown action gets a suggestion",
         ),
         pytest.param(
@@ -301,9 +301,28 @@ def test_the_resource_owner_makes_a_request_cross_account(capsys: pytest.Capture
         ),
         pytest.param(
             ["--action", "xray:GetSamplingRules", "--resource", GROUP],
-            "xraykit: resource: `xray:GetSamplingRules` has no resource-level permissions, so the request's "
-            f"resource is `*`, not `{GROUP}` (IAM authorizes this action only against `*`)\n",
+            "xraykit: --resource-arns: `xray:GetSamplingRules` has no resource-level permissions, "
+            f"so the request's resource is `*`, not `{GROUP}` (IAM authorizes this action only against `*`)\n",
             id="an ARN for an action that only accepts star",
+        ),
+        pytest.param(
+            ["--action", "xray:GetGroup", "--resource-owner", "12"],
+            "xraykit: --resource-owner: `12` is not an account ID "
+            "(an AWS account ID is 12 digits, e.g. `123456789012`)\n",
+            id="a resource owner that is not an account is named by its option",
+        ),
+        pytest.param(
+            ["--action", "xray:GetGroup", "--caller-arn", "alice"],
+            "xraykit: --caller-arn: `alice` is not a principal ARN (use e.g. "
+            "`arn:aws:iam::123456789012:user/alice` or "
+            "`arn:aws:sts::123456789012:assumed-role/role/session`)\n",
+            id="a caller that is not an ARN is named by its option",
+        ),
+        pytest.param(
+            ["--action", "xray:GetGroup", "--context-entries", "aws:username=alice,bob"],
+            "xraykit: --context-entries aws:username: `aws:username` is single-valued: give one value, "
+            "not a list of 2 (only multivalued keys such as `aws:TagKeys` take lists)\n",
+            id="a context entry is named by its option and key",
         ),
         pytest.param(
             [

@@ -165,6 +165,24 @@ def _context(entries: list[str]) -> dict[str, Any]:
     return out
 
 
+_REQUEST_OPTIONS = {
+    "action": "--action-names",
+    "resource": "--resource-arns",
+    "principal": "--caller-arn",
+    "resource_account": "--resource-owner",
+    "context": "--context-entries",
+}
+
+
+def _as_option(issue: Issue) -> Issue:
+    """``issue`` with a request field's path (``resource_account``) told as its option."""
+    head, dot, rest = issue.path.partition(".")
+    option = _REQUEST_OPTIONS.get(head)
+    if option is None or issue.source is not None:
+        return issue
+    return Issue(f"{option} {rest}" if dot else option, issue.message, issue.hint, issue.source)
+
+
 def run(args: argparse.Namespace) -> int:
     """Run ``xraykit simulate``."""
     if args.jsonl:
@@ -191,17 +209,20 @@ def run(args: argparse.Namespace) -> int:
     )
     context = _context(args.context)
     results = []
-    for action in args.actions:
-        for resource in args.resources:
-            results.append(
-                policies.evaluate(
-                    action,
-                    resource,
-                    principal=args.principal or DEFAULT_PRINCIPAL,
-                    context=context,
-                    resource_account=args.resource_account,
+    try:
+        for action in args.actions:
+            for resource in args.resources:
+                results.append(
+                    policies.evaluate(
+                        action,
+                        resource,
+                        principal=args.principal or DEFAULT_PRINCIPAL,
+                        context=context,
+                        resource_account=args.resource_account,
+                    )
                 )
-            )
+    except XrayKitError as error:  # a request's field is named by the option that gave it
+        raise XrayKitError([_as_option(issue) for issue in error.issues]) from None
     out: TextIO = sys.stdout
     if args.json:
         out.write(json.dumps([evaluation_dict(r) for r in results], indent=2) + "\n")
