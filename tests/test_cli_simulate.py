@@ -302,7 +302,8 @@ def test_the_resource_owner_makes_a_request_cross_account(capsys: pytest.Capture
         pytest.param(
             ["--action", "xray:GetSamplingRules", "--resource", GROUP],
             "xraykit: --resource-arns: `xray:GetSamplingRules` has no resource-level permissions, "
-            f"so the request's resource is `*`, not `{GROUP}` (IAM authorizes this action only against `*`)\n",
+            f"so the request's resource is `*`, not `{GROUP}` "
+            "(IAM authorizes this action only against `*`)\n",
             id="an ARN for an action that only accepts star",
         ),
         pytest.param(
