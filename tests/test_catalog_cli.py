@@ -101,7 +101,9 @@ def test_expand_json_and_no_match(capsys: pytest.CaptureFixture[str]) -> None:
     status, out, _ = run(capsys, "expand", "xray:Get*", "--json")
     assert status == 0 and len(json.loads(out)) == 18
     status, out, _ = run(capsys, "expand", "xray:Gte*")
-    assert (status, out) == (0, "`xray:Gte*` matches no action\n")
+    assert (status, out) == (0, "`xray:Gte*` matches no action (did you mean `xray:Get*`?)\n")
+    status, out, _ = run(capsys, "expand", "xray:Zzz*")
+    assert (status, out) == (0, "`xray:Zzz*` matches no action\n")  # nothing close: no guess
 
 
 def test_key(capsys: pytest.CaptureFixture[str]) -> None:

@@ -187,6 +187,24 @@ def _show(args: argparse.Namespace) -> int:
     return 0
 
 
+def _closest_verbs(pattern: str) -> str | None:
+    """For ``service:Prefix*`` matching nothing: ``did you mean `xray:Get*`?`` from the service's verbs."""
+    import re
+
+    from xraykit import catalog
+    from xraykit.errors import did_you_mean
+
+    service, _, rest = pattern.partition(":")
+    prefix = rest.rstrip("*")
+    if not catalog.service_exists(service) or not prefix or any(c in prefix for c in "*?"):
+        return None
+    verbs = {m.group(0) for a in catalog.actions(service) if (m := re.match(r"[A-Z][a-z]*", a.name))}
+    found = did_you_mean(prefix, sorted(verbs))
+    if found is None:
+        return None
+    return re.sub(r"`([^`]+)`", lambda m: f"`{service.lower()}:{m.group(1)}*`", found)
+
+
 def _expand(args: argparse.Namespace) -> int:
     from xraykit import catalog
 
@@ -195,7 +213,8 @@ def _expand(args: argparse.Namespace) -> int:
         _json([a.full_name for a in found])
         return 0
     if not found:
-        print(f"`{args.pattern}` matches no action")
+        hint = _closest_verbs(args.pattern)
+        print(f"`{args.pattern}` matches no action" + (f" ({hint})" if hint else ""))
         return 0
     noun = "action" if len(found) == 1 else "actions"
     print(f"`{args.pattern}` matches {len(found)} {noun}:")
