@@ -207,6 +207,18 @@ def test_playground_recomputes_when_the_request_changes():
             id="a misspelt element is named with a suggestion",
         ),
         pytest.param("context", "[1, 2]", "JSON object", id="a context that is not an object is refused"),
+        pytest.param(
+            "context",
+            "[" * 5000 + "]" * 5000,
+            "nested too deeply to read: lists or objects about a thousand levels deep <em>(a context needs",
+            id="JSON nested too deeply to read is shown inline",
+        ),
+        pytest.param(
+            "context",
+            '{"aws:username": ' + "[" * 400 + "]" * 400 + "}",
+            "context values must be strings",
+            id="a context value nested deep is refused",
+        ),
         pytest.param("action", "xray:GetGrup", "GetGroup", id="an unknown action suggests the closest one"),
         pytest.param(
             "identity",

@@ -58,9 +58,12 @@ def issues_html(error: XrayKitError) -> str:
     )
 
 
-def parse_json(text: str, path: str) -> Any:
-    """JSON text as a value, or an :class:`XrayKitError` located at ``path``."""
-    return load_json(text, path=path)
+def parse_json(text: str, path: str, expected: str = "a policy") -> Any:
+    """JSON text as a value, or an :class:`XrayKitError` located at ``path``.
+
+    ``expected`` says what the control holds (``a policy``, ``a context``), for the hints.
+    """
+    return load_json(text, path=path, expected=expected)
 
 
 def text_box(value: str, description: str, width: str = "34em") -> w.Text:

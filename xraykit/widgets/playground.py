@@ -218,7 +218,7 @@ class Playground(Tool):
             super().refresh(change)
 
     def compute(self) -> Evaluation:
-        context = parse_json(self.context.value.strip() or "{}", "context")
+        context = parse_json(self.context.value.strip() or "{}", "context", "a context")
         if not isinstance(context, dict):
             raise XrayKitError(
                 Issue("context", "the context must be a JSON object of condition keys to values")
