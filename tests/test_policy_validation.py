@@ -25,18 +25,12 @@ import yaml
 
 from xraykit.engine import PolicySet
 from xraykit.errors import Issue, XrayKitError
+from xraykit.grammar import KIND_NAMES
 from xraykit.policy import Policy, PolicyKind, Principal, check_policy, parse_policy
 from xraykit.stream import decide_case, run_stream_bytes
 
 CORPUS = Path(__file__).parent / "malformed"
-KINDS = {
-    "identity": PolicyKind.IDENTITY,
-    "boundary": PolicyKind.BOUNDARY,
-    "session": PolicyKind.SESSION,
-    "resource": PolicyKind.RESOURCE,
-    "scp": PolicyKind.SCP,
-    "rcp": PolicyKind.RCP,
-}
+KINDS = KIND_NAMES  # the corpus names kinds as the command line does
 ALLOW_ALL = {"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": "*", "Resource": "*"}}
 
 

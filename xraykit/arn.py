@@ -28,7 +28,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from xraykit.errors import Issue, XrayKitError, did_you_mean, json_type
+from xraykit.errors import Issue, XrayKitError, did_you_mean, require_text
 
 __all__ = [
     "ACCOUNT_SEGMENT",
@@ -249,17 +249,6 @@ class IdGenerator:
         return f"IdGenerator(seed={self.seed!r})"
 
 
-def _check_text(**values: Any) -> None:
-    """Raise for any argument that is not text (an ARN is built from strings only)."""
-    issues = [
-        Issue(k, f"`{k}` must be text, not {json_type(v)}")
-        for k, v in values.items()
-        if not isinstance(v, str)
-    ]
-    if issues:
-        raise XrayKitError(issues)
-
-
 def _check_group_name(name: str) -> None:
     if not _GROUP_NAME.match(name):
         raise XrayKitError(
@@ -310,7 +299,7 @@ def group_arn(
     Raises:
         XrayKitError: for a bad name, region or account.
     """
-    _check_text(name=name, region=region, account=account, partition=partition)
+    require_text(name=name, region=region, account=account, partition=partition)
     _check_group_name(name)
     _check_common(partition, region, account)
     generator = ids if ids is not None else IdGenerator(seed=f"{partition}:{region}:{account}:{name}")
@@ -334,7 +323,7 @@ def group_pattern(
     Raises:
         XrayKitError: for a bad name, region or account.
     """
-    _check_text(name=name, region=region, account=account, partition=partition)
+    require_text(name=name, region=region, account=account, partition=partition)
     if name != "*":
         _check_group_name(name)
     _check_common(partition, region, account)
@@ -358,7 +347,7 @@ def sampling_rule_arn(
     Raises:
         XrayKitError: for a bad name, region or account.
     """
-    _check_text(name=name, region=region, account=account, partition=partition)
+    require_text(name=name, region=region, account=account, partition=partition)
     if not 1 <= len(name) <= 32 or any(c in name for c in "/:") or name != name.strip():
         raise XrayKitError(
             Issue(

@@ -25,6 +25,7 @@ __all__ = [
     "json_issue",
     "json_type",
     "load_json",
+    "require_text",
     "snippet",
     "too_deep",
 ]
@@ -128,6 +129,17 @@ def did_you_mean(word: str, candidates: Sequence[str], n: int = 3) -> str | None
     if not hits:
         return None
     return "did you mean " + " or ".join(f"`{h}`" for h in hits) + "?"
+
+
+def require_text(**values: Any) -> None:
+    """Raise one issue per argument that is not text, named by the argument (``name``, ``arn``)."""
+    issues = [
+        Issue(k, f"`{k}` must be text, not {json_type(v)}")
+        for k, v in values.items()
+        if not isinstance(v, str)
+    ]
+    if issues:
+        raise XrayKitError(issues)
 
 
 def snippet(value: Any, limit: int = 60) -> str:

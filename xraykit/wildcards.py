@@ -22,7 +22,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 
-from xraykit.errors import Issue, XrayKitError, json_type
+from xraykit.errors import require_text
 from xraykit.variables import Literal
 
 __all__ = [
@@ -105,7 +105,7 @@ def glob_to_regex(pattern: str) -> str:
     Raises:
         XrayKitError: for a pattern that is not text.
     """
-    _require_text(pattern=pattern)
+    require_text(pattern=pattern)
     return _regex_source(_tokens((pattern,)))
 
 
@@ -489,7 +489,7 @@ def match_arn(pattern: str, arn: str, *, expand_short: bool = False) -> bool:
     Raises:
         XrayKitError: for a pattern or ARN that is not text.
     """
-    _require_text(pattern=pattern, arn=arn)
+    require_text(pattern=pattern, arn=arn)
     return _arn_pattern(pattern, expand_short).matches(arn)
 
 
@@ -509,15 +509,5 @@ def match_resource(pattern: str, arn: str) -> bool:
     Raises:
         XrayKitError: for a pattern or ARN that is not text.
     """
-    _require_text(pattern=pattern, arn=arn)
+    require_text(pattern=pattern, arn=arn)
     return _arn_pattern(pattern, True, True).matches(arn)
-
-
-def _require_text(**values: object) -> None:
-    issues = [
-        Issue(k, f"`{k}` must be text, not {json_type(v)}")
-        for k, v in values.items()
-        if not isinstance(v, str)
-    ]
-    if issues:
-        raise XrayKitError(issues)
