@@ -145,7 +145,9 @@ def test_an_unknown_iam_group_is_refused() -> None:
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        pytest.param({"account_id": "1234"}, "expected 12 digits", id="a short account ID is refused"),
+        pytest.param(
+            {"account_id": "1234"}, "`1234` is not an account ID", id="a short account ID is refused"
+        ),
         pytest.param(
             {"clock": "yesterday"}, "not an ISO 8601 time", id="a clock that is not a time is refused"
         ),

@@ -19,6 +19,7 @@ from xraykit.least_privilege import least_privilege
 from xraykit.matrix import verdict_matrix
 from xraykit.scenarios import run_scenario
 
+ACCOUNT_HINT = "an AWS account ID is 12 digits, e.g. `123456789012`"
 KINDS = "one of `identity`, `boundary`, `session`, `resource`, `scp`, `rcp`"
 ALLOW_ALL = {"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": "*", "Resource": "*"}}
 TASK_HINT = 'e.g. `"daemon"` or `[("xray:GetGroup", group_arn)]`'
@@ -150,13 +151,13 @@ Expected = list[tuple[str | None, str, str, str | None]]  # (source, path, messa
         ),
         pytest.param(
             lambda: Account(account_id=5),
-            [(None, "account_id", "a number is not an account ID: expected 12 digits", None)],
+            [(None, "account_id", "a number is not an account ID", ACCOUNT_HINT)],
             id="Account: a number for the account",
         ),
         pytest.param(
             lambda: Account("12", "x", clock="yesterday"),
             [
-                (None, "account_id", "`12` is not an account ID: expected 12 digits", None),
+                (None, "account_id", "`12` is not an account ID", ACCOUNT_HINT),
                 (None, "region", "`x` is not a region code", "a region code looks like `us-east-1`"),
                 (None, "clock", "`yesterday` is not an ISO 8601 time", "e.g. `2020-09-21T12:00:00Z`"),
             ],
@@ -209,13 +210,13 @@ CALLER_HINT = 'e.g. `"alice"`'
                 ("name", "a name is text, not a number", None),
                 ("policies[0]", "a policy is a name or a document, not a number", None),
                 ("groups", "`groups` is a list of names, not a string", 'put it in a list: `["devs"]`'),
-                ("tags", "tags map keys to values, not a list", 'e.g. `{"team": "core"}`'),
+                ("tags", "`tags` maps text to text, not a list", 'e.g. `{"team": "core"}`'),
             ],
             id="every wrong argument of add_user at once",
         ),
         pytest.param(
             lambda a: a.add_xray_group("errors", tags={"team": 1}),
-            [("tags.team", "a tag value is text, not a number", None)],
+            [("tags.team", "expected text, not a number", None)],
             id="a tag value that is a number",
         ),
         pytest.param(
@@ -310,7 +311,7 @@ ENVIRONMENT_HINT = "build one with `Environment(...)`, `example(NAME)` or `envir
             [
                 ("env", "`env` maps text to text, not a list", None),
                 ("credentials_file", "`credentials_file` is the file's text, not a number", None),
-                ("account", "the account is 12 digits as text, not `1`", None),
+                ("account", "`1` is not an account ID", ACCOUNT_HINT),
                 ("clock", "the clock is Unix seconds, not a string", None),
             ],
             id="Environment: every wrong field at once",

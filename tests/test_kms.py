@@ -367,7 +367,7 @@ _PRINCIPAL_HINT = "e.g. `arn:aws:iam::123456789012:role/XrayAdmin`"
         ),
         pytest.param(
             lambda: kms.customer_managed_key("xray-traces", tags={"team": 1}),
-            [("tags", "tags map strings to strings", 'e.g. `{"team": "core"}`')],
+            [("tags.team", "expected text, not a number", None)],
             id="a tag value that is not a string",
         ),
         pytest.param(

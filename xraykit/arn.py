@@ -28,7 +28,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from xraykit.errors import Issue, XrayKitError, did_you_mean, require_text
+from xraykit.errors import Issue, XrayKitError, did_you_mean, require_text, shown
 
 __all__ = [
     "ACCOUNT_SEGMENT",
@@ -40,12 +40,14 @@ __all__ = [
     "Arn",
     "IdGenerator",
     "SegmentDiff",
+    "account_issues",
     "diff",
     "group_arn",
     "group_pattern",
     "is_account_id",
     "is_region",
     "parse",
+    "region_issues",
     "sampling_rule_arn",
 ]
 
@@ -268,6 +270,26 @@ def is_account_id(value: Any) -> bool:
 def is_region(value: Any) -> bool:
     """Whether ``value`` has the shape of a region code (``us-east-1``, ``ap-southeast-2``)."""
     return type(value) is str and _REGION.match(value) is not None
+
+
+def account_issues(value: Any, path: str = "account") -> list[Issue]:
+    """The issue of a value given as an account ID that is not one (none when it is)."""
+    if is_account_id(value):
+        return []
+    return [
+        Issue(
+            path,
+            f"{shown(value)} is not an account ID",
+            "an AWS account ID is 12 digits, e.g. `123456789012`",
+        )
+    ]
+
+
+def region_issues(value: Any, path: str = "region") -> list[Issue]:
+    """The issue of a value given as a region code that does not have its shape (none when it has)."""
+    if is_region(value):
+        return []
+    return [Issue(path, f"{shown(value)} is not a region code", "a region code looks like `us-east-1`")]
 
 
 def _check_common(partition: str, region: str, account: str) -> None:

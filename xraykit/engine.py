@@ -22,7 +22,7 @@ from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 from xraykit import catalog
-from xraykit.arn import is_account_id
+from xraykit.arn import account_issues, is_account_id
 from xraykit.errors import Issue, XrayKitError, json_type, snippet
 from xraykit.grammar import PolicyKind
 from xraykit.matching import CompiledStatement, PrincipalMatch, RequestView, action_set, classify_principal
@@ -889,14 +889,8 @@ def _check_request_types(action: Any, resource: Any, principal: Any, resource_ac
         issues.append(
             Issue("resource_account", "`resource_account` must be a string (a 12-digit account ID)")
         )
-    elif resource_account is not None and not is_account_id(resource_account):
-        issues.append(
-            Issue(
-                "resource_account",
-                f"`{resource_account}` is not an account ID",
-                "an AWS account ID is 12 digits, e.g. `123456789012`",
-            )
-        )
+    elif resource_account is not None:
+        issues += account_issues(resource_account, "resource_account")
     if issues:
         raise XrayKitError(issues)
 

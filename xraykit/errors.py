@@ -26,7 +26,9 @@ __all__ = [
     "json_type",
     "load_json",
     "require_text",
+    "shown",
     "snippet",
+    "text_map_issues",
     "too_deep",
 ]
 
@@ -129,6 +131,24 @@ def did_you_mean(word: str, candidates: Sequence[str], n: int = 3) -> str | None
     if not hits:
         return None
     return "did you mean " + " or ".join(f"`{h}`" for h in hits) + "?"
+
+
+def shown(value: Any) -> str:
+    """A user's value as a message quotes it: text in backticks, anything else by its JSON type."""
+    return f"`{value}`" if isinstance(value, str) else json_type(value)
+
+
+def text_map_issues(value: Any, path: str, hint: str | None = None) -> list[Issue]:
+    """What is wrong with a value that must map text to text (tags, environment variables)."""
+    if not isinstance(value, Mapping):
+        return [Issue(path, f"`{path}` maps text to text, not {json_type(value)}", hint)]
+    return [
+        Issue(f"{path}.{key}", f"expected text, not {json_type(item)}")
+        if isinstance(key, str)
+        else Issue(path, f"a key is text, not {json_type(key)}")
+        for key, item in value.items()
+        if not (isinstance(key, str) and isinstance(item, str))
+    ]
 
 
 def require_text(**values: Any) -> None:

@@ -36,8 +36,8 @@ from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
-from xraykit.arn import is_account_id, is_region
-from xraykit.errors import Issue, XrayKitError, did_you_mean, json_type
+from xraykit.arn import account_issues, region_issues
+from xraykit.errors import Issue, XrayKitError, did_you_mean, json_type, shown, text_map_issues
 
 if TYPE_CHECKING:  # pragma: no cover
     from xraykit.account import Account
@@ -89,11 +89,10 @@ def block(name: str) -> dict[str, Any]:
     """
     blocks: dict[str, Any] = _blocks_data()["blocks"]
     if not isinstance(name, str) or name not in blocks:
-        said = f"`{name}`" if isinstance(name, str) else json_type(name)
         raise XrayKitError(
             Issue(
                 "block",
-                f"unknown key policy block {said}",
+                f"unknown key policy block {shown(name)}",
                 did_you_mean(name, list(blocks)) or "one of " + ", ".join(f"`{b}`" for b in blocks),
             )
         )
@@ -118,22 +117,7 @@ _ALIAS_NAME = re.compile(r"alias/[a-zA-Z0-9/_-]{1,250}\Z", re.ASCII)
 
 def _place_issues(account: Any, region: Any) -> list[Issue]:
     """What is wrong with an account and region given to build a key or a key policy."""
-    issues = []
-    if not is_account_id(account):
-        shown = f"`{account}`" if isinstance(account, str) else json_type(account)
-        issues.append(
-            Issue(
-                "account",
-                f"{shown} is not an account ID",
-                "an AWS account ID is 12 digits, e.g. `123456789012`",
-            )
-        )
-    if not is_region(region):
-        shown = f"`{region}`" if isinstance(region, str) else json_type(region)
-        issues.append(
-            Issue("region", f"{shown} is not a region code", "a region code looks like `us-east-1`")
-        )
-    return issues
+    return [*account_issues(account), *region_issues(region)]
 
 
 def _principal_issues(name: str, principals: Any) -> list[Issue]:
@@ -379,19 +363,15 @@ def customer_managed_key(
     """
     issues = _place_issues(account, region)
     if not isinstance(alias, str) or not _ALIAS_NAME.match(_alias(alias)):
-        shown = f"`{alias}`" if isinstance(alias, str) else json_type(alias)
         issues.append(
             Issue(
                 "alias",
-                f"{shown} is not a key alias",
+                f"{shown(alias)} is not a key alias",
                 "an alias is 1 to 250 letters, digits, `/`, `_` or `-`, e.g. `xray-traces`",
             )
         )
-    if tags is not None and (
-        not isinstance(tags, Mapping)
-        or not all(isinstance(k, str) and isinstance(v, str) for k, v in tags.items())
-    ):
-        issues.append(Issue("tags", "tags map strings to strings", 'e.g. `{"team": "core"}`'))
+    if tags is not None:
+        issues += text_map_issues(tags, "tags", 'e.g. `{"team": "core"}`')
     if policy is not None and not isinstance(policy, Mapping):
         issues.append(Issue("policy", f"a key policy must be a JSON object, not {json_type(policy)}"))
     if issues:

@@ -21,7 +21,7 @@ from typing import Any, Literal, TypeVar
 from pydantic import BaseModel, ConfigDict, model_validator
 
 from xraykit import operators
-from xraykit.errors import Issue, XrayKitError, did_you_mean, json_type, load_json
+from xraykit.errors import Issue, XrayKitError, did_you_mean, json_type, load_json, shown
 from xraykit.grammar import (
     _ACTION_NAME_RE,
     _POLICY_KEYS,
@@ -476,11 +476,10 @@ def _check_statement(
         )
     elif effect not in ("Allow", "Deny"):
         hint = did_you_mean(str(effect), ("Allow", "Deny")) if isinstance(effect, str) else None
-        shown = f"`{effect}`" if isinstance(effect, str) else json_type(effect)
         issues.append(
             Issue(
                 f"{path}.Effect",
-                f"`Effect` must be `Allow` or `Deny`, not {shown}",
+                f"`Effect` must be `Allow` or `Deny`, not {shown(effect)}",
                 hint or "IAM knows only `Allow` and `Deny`",
             )
         )

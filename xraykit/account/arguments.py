@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from xraykit.errors import Issue, XrayKitError, json_type
+from xraykit.errors import Issue, XrayKitError, json_type, text_map_issues
 
 __all__ = ["document", "name", "named_documents", "names", "policies", "principal", "raise_for", "tags"]
 
@@ -69,17 +69,7 @@ def names(value: Any, path: str) -> list[Issue]:
 
 def tags(value: Any, path: str = "tags") -> list[Issue]:
     """Tags: None, or a mapping of text to text."""
-    if value is None:
-        return []
-    if not isinstance(value, Mapping):
-        return [Issue(path, f"tags map keys to values, not {json_type(value)}", 'e.g. `{"team": "core"}`')]
-    return [
-        Issue(f"{path}.{key}", f"a tag value is text, not {json_type(item)}")
-        if isinstance(key, str)
-        else Issue(path, f"a tag key is text, not {json_type(key)}")
-        for key, item in value.items()
-        if not (isinstance(key, str) and isinstance(item, str))
-    ]
+    return [] if value is None else text_map_issues(value, path, 'e.g. `{"team": "core"}`')
 
 
 def document(value: Any, path: str, *, optional: bool = True) -> list[Issue]:

@@ -14,16 +14,12 @@ from xraykit.account import arguments as check
 from xraykit.account.arguments import raise_for
 from xraykit.account.identity import IamGroup, Identity, Role, Session, User, session_identity, user_identity
 from xraykit.account.resources import DEFAULT_RULE, EncryptionConfig, SamplingRule, XrayGroup
-from xraykit.arn import IdGenerator, group_arn, is_account_id, is_region, sampling_rule_arn
+from xraykit.arn import IdGenerator, account_issues, group_arn, region_issues, sampling_rule_arn
 from xraykit.engine import PolicySet
-from xraykit.errors import Issue, XrayKitError, did_you_mean, json_type
+from xraykit.errors import Issue, XrayKitError, did_you_mean, json_type, shown
 from xraykit.kms import KmsKey, aws_managed_key, check_symmetric, customer_managed_key, key_policy
 
 __all__ = ["AccountState"]
-
-
-def _shown(value: Any) -> str:
-    return f"`{value}`" if isinstance(value, str) else json_type(value)
 
 
 def _moment(clock: Any) -> datetime | None:
@@ -63,19 +59,12 @@ class AccountState:
         policies: Mapping[str, Mapping[str, Any]] | None = None,
         extra_context: Mapping[str, Any] | None = None,
     ) -> None:
-        issues = []
-        if not is_account_id(account_id):
-            shown = f"`{account_id}`" if isinstance(account_id, str) else json_type(account_id)
-            issues.append(Issue("account_id", f"{shown} is not an account ID: expected 12 digits"))
-        if not is_region(region):
-            shown = f"`{region}`" if isinstance(region, str) else json_type(region)
-            issues.append(
-                Issue("region", f"{shown} is not a region code", "a region code looks like `us-east-1`")
-            )
+        issues = [*account_issues(account_id, "account_id"), *region_issues(region)]
         moment = _moment(clock)
         if moment is None:
-            shown = f"`{clock}`" if isinstance(clock, str) else json_type(clock)
-            issues.append(Issue("clock", f"{shown} is not an ISO 8601 time", "e.g. `2020-09-21T12:00:00Z`"))
+            issues.append(
+                Issue("clock", f"{shown(clock)} is not an ISO 8601 time", "e.g. `2020-09-21T12:00:00Z`")
+            )
         for name, value in (("policies", policies), ("extra_context", extra_context)):
             if value is not None and not isinstance(value, Mapping):
                 issues.append(Issue(name, f"`{name}` maps names to values, not {json_type(value)}"))
@@ -340,7 +329,7 @@ class AccountState:
             raise XrayKitError(
                 Issue(
                     "type",
-                    f"the encryption type is `NONE` or `KMS`, not {_shown(type)}",
+                    f"the encryption type is `NONE` or `KMS`, not {shown(type)}",
                     did_you_mean(str(type), ["NONE", "KMS"]),
                 )
             )

@@ -27,6 +27,7 @@ from os import PathLike
 from pathlib import Path
 from typing import Any
 
+from xraykit.arn import account_issues
 from xraykit.credentials import facts
 from xraykit.credentials.daemon import DaemonOptions, default_version, version_issue
 from xraykit.credentials.model import Environment, Platform, PlatformKind
@@ -175,8 +176,8 @@ def environment_from_dict(data: Any, source: str | None = None) -> tuple[Environ
                 )
             )
     account = str(data.get("account", facts.platforms()["default_account"]))
-    if not re.fullmatch(r"[0-9]{12}", account):
-        issues.append(Issue("account", f"`{account}` is not a 12-digit account ID"))
+    if found := account_issues(account):
+        issues += found
         account = facts.platforms()["default_account"]  # to go on collecting issues
     clock = data.get("clock", facts.platforms()["default_clock"])
     if not isinstance(clock, int) or isinstance(clock, bool):

@@ -16,11 +16,11 @@ from dataclasses import dataclass, field, fields, replace
 from enum import StrEnum
 from typing import Any
 
-from xraykit.arn import is_account_id
+from xraykit.arn import account_issues
 from xraykit.credentials import facts
 from xraykit.credentials.ini import IniFile, parse_ini
 from xraykit.credentials.secrets import mask_env, mask_ini_text
-from xraykit.errors import Issue, XrayKitError, json_type
+from xraykit.errors import Issue, XrayKitError, json_type, text_map_issues
 
 __all__ = ["Environment", "IssuedKeys", "Platform", "PlatformKind", "issued_keys", "role_name_of"]
 
@@ -260,15 +260,7 @@ class Environment:
         if not isinstance(self.name, str):
             issues.append(Issue("name", f"the name is text, not {json_type(self.name)}"))
         for field_name in ("env", "access_keys", "processes"):
-            value = getattr(self, field_name)
-            if not isinstance(value, Mapping):
-                issues.append(Issue(field_name, f"`{field_name}` maps text to text, not {json_type(value)}"))
-                continue
-            issues += [
-                Issue(f"{field_name}.{key}", f"expected text, not {json_type(item)}")
-                for key, item in value.items()
-                if not (isinstance(key, str) and isinstance(item, str))
-            ]
+            issues += text_map_issues(getattr(self, field_name), field_name)
         for field_name in ("credentials_file", "config_file"):
             value = getattr(self, field_name)
             if value is not None and not isinstance(value, str):
@@ -281,9 +273,7 @@ class Environment:
                     "e.g. `Platform.ec2()`",
                 )
             )
-        if not is_account_id(self.account):
-            shown = f"`{self.account}`" if isinstance(self.account, str) else json_type(self.account)
-            issues.append(Issue("account", f"the account is 12 digits as text, not {shown}"))
+        issues += account_issues(self.account)
         if not isinstance(self.clock, int) or isinstance(self.clock, bool):
             issues.append(Issue("clock", f"the clock is Unix seconds, not {json_type(self.clock)}"))
         if issues:
