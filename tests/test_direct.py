@@ -16,17 +16,9 @@ import pytest
 from xraykit.direct import decide_documents
 from xraykit.engine import PolicySet
 from xraykit.errors import XrayKitError
-from xraykit.stream import case_context
+from xraykit.stream import POLICY_FIELDS, case_context
 
 REPO = Path(__file__).resolve().parent.parent
-POLICY_FIELDS = (
-    "identity_policies",
-    "permission_boundaries",
-    "scps",
-    "rcps",
-    "session_policy",
-    "resource_policy",
-)
 
 
 def _direct(case: dict[str, Any]) -> Any:

@@ -18,18 +18,11 @@ import pytest
 
 from xraykit.engine import PolicySet, simulate
 from xraykit.result import Decision, Evaluation, Layer, Reason
-from xraykit.stream import decide_case
+from xraykit.stream import POLICY_FIELDS, decide_case
 
 CASES_DIR = Path(__file__).parent / "engine_cases"
 FILES = sorted(CASES_DIR.glob("*.json"))
-_POLICY_KEYS = {
-    "identity_policies",
-    "permission_boundaries",
-    "scps",
-    "rcps",
-    "session_policy",
-    "resource_policy",
-}
+_POLICY_KEYS = set(POLICY_FIELDS)
 _REQUEST_KEYS = {"principal", "action", "resource", "context", "resource_account"}
 
 

@@ -31,7 +31,7 @@ from xraykit.operators import BASE_OPERATORS
 from xraykit.policy import Policy, parse_policy
 from xraykit.render import evaluation_dict, evaluation_html, evaluation_text
 from xraykit.result import Decision
-from xraykit.stream import answer_line, decide_case
+from xraykit.stream import CASE_FIELDS, answer_line, decide_case
 
 # Derandomized (the same examples on every run, so a failure is reproducible) and sized to keep
 # this file to a few tens of seconds on a small machine.
@@ -615,24 +615,6 @@ def test_random_requests_raise_only_xraykit_errors(
     except XrayKitError:
         return
     _survives(evaluation)
-
-
-CASE_FIELDS = [
-    "id",
-    "identity_policies",
-    "permission_boundaries",
-    "scps",
-    "rcps",
-    "session_policy",
-    "resource_policy",
-    "principal",
-    "action",
-    "resource",
-    "resource_account",
-    "context",
-    "resource_tags",
-    "request_tags",
-]
 
 
 @FUZZ

@@ -32,26 +32,38 @@ if TYPE_CHECKING:
     from xraykit.engine import PolicySet
     from xraykit.result import Evaluation
 
-__all__ = ["answer_line", "case_context", "decide_case", "run_stream", "run_stream_bytes"]
+__all__ = [
+    "CASE_FIELDS",
+    "POLICY_FIELDS",
+    "answer_line",
+    "case_context",
+    "decide_case",
+    "run_stream",
+    "run_stream_bytes",
+]
 
-_CASE_KEYS = frozenset(
-    {
-        "id",
-        "identity_policies",
-        "permission_boundaries",
-        "scps",
-        "rcps",
-        "session_policy",
-        "resource_policy",
-        "principal",
-        "action",
-        "resource",
-        "resource_account",
-        "context",
-        "resource_tags",
-        "request_tags",
-    }
+#: The fields of a case that hold policies.
+POLICY_FIELDS = (
+    "identity_policies",
+    "permission_boundaries",
+    "scps",
+    "rcps",
+    "session_policy",
+    "resource_policy",
 )
+#: Every field a case may have, in the format's order.
+CASE_FIELDS = (
+    "id",
+    *POLICY_FIELDS,
+    "principal",
+    "action",
+    "resource",
+    "resource_account",
+    "context",
+    "resource_tags",
+    "request_tags",
+)
+_CASE_KEYS = frozenset(CASE_FIELDS)
 
 
 def case_context(case: Mapping[str, Any]) -> dict[str, Any]:
