@@ -27,7 +27,7 @@ from xraykit.engine import (
     _NO_RESOURCE_POLICY,
     LayerOutcome,
     _bypasses,
-    _key_facts,
+    _context_items,
     _names_session,
     _resource_account,
     action_facts,
@@ -42,7 +42,6 @@ from xraykit.matching import (
     principal_fit,
     resource_applies,
 )
-from xraykit.operators import value_text
 from xraykit.result import Decision, Layer, Reason
 from xraykit.wildcards import Glob
 
@@ -89,44 +88,6 @@ def _action_fits(patterns: tuple[str, ...], action_lower: str) -> bool:
 def _resource_patterns(resources: tuple[str, ...], variables: bool) -> tuple[Any, ...]:
     """The compiled patterns of a Resource element (the same lists recur across a stream)."""
     return tuple(_resource_pattern(text, variables) for text in resources)
-
-
-def _context(raw: Any, supported: frozenset[str]) -> dict[str, str | tuple[str, ...]] | None:
-    """The request context as ``engine._normalize_context`` makes it, or None where it has issues.
-
-    Keys lowercased, values as strings (``true``/``false`` for booleans, ``str()`` of numbers),
-    tuples for multivalued keys; service keys the action does not supply are left out.
-    """
-    out: dict[str, str | tuple[str, ...]] = {}
-    if not raw:
-        return out
-    if type(raw) is not dict:
-        return None
-    for key, value in raw.items():
-        if type(key) is not str or ":" not in key:
-            return None
-        lower, prefix, multivalued = _key_facts(key)
-        if not (prefix.startswith("aws:") or prefix in supported):
-            continue
-        if type(value) is str:
-            out[lower] = (value,) if multivalued else value
-            continue
-        strings: list[str] = []
-        for item in value if type(value) is list else (value,):
-            kind = type(item)
-            if kind is str:
-                strings.append(item)
-            elif kind is bool or kind is int or kind is float:
-                strings.append(value_text(item))  # as policy values read: `10.0` is `10`
-            else:
-                return None
-        if multivalued:
-            out[lower] = tuple(strings)
-        elif len(strings) == 1:
-            out[lower] = strings[0]
-        else:
-            return None
-    return out
 
 
 def _principal_values(fields: Mapping[str, Any]) -> list[tuple[str, str]]:
@@ -251,7 +212,7 @@ def decide_documents(
     kind, principal_account = classify_principal(principal)
     if kind in _UNUSUAL_PRINCIPALS:
         return None
-    ctx = _context(context, facts.supported)
+    ctx = _context_items(context, facts.supported) if context else {}
     if ctx is None:
         return None
     scp_levels = _levels(scps)

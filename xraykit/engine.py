@@ -653,8 +653,8 @@ class PolicySet:
         # A compiled set never changes, so neither does its decision for a request: repeated
         # requests (matrices, widgets, streams of similar calls) are answered from a table. Only
         # requests that pass every check the full path makes are looked up or stored, and only
-        # with their context as the full path normalizes it, made of strings alone (a number or a
-        # boolean takes the full path: True == 1 must not make two requests one).
+        # with their context as the full path normalizes it: text alone, numbers and booleans
+        # turned into the text policies compare (so True and 1 stay two requests, "true" and "1").
         plan = self._plans.get(action) or self._plan(action)
         fitting = plan.fitting
         in_arn = fitting.get(resource)  # the account the ARN names ("" for none), once it fits
@@ -979,7 +979,11 @@ def _shape(keys: tuple[Any, ...], supported: frozenset[str]) -> tuple[str, ...]:
 def _context_items(
     raw: Mapping[str, Any], supported: frozenset[str]
 ) -> dict[str, str | tuple[str, ...]] | None:
-    """:func:`_fast_context`, one item at a time (any mapping, multivalued and unsupplied keys)."""
+    """:func:`_fast_context`, one item at a time (any mapping, multivalued and unsupplied keys).
+
+    Numbers and booleans become the text policies compare them as (``true``, ``10``), and a list
+    of one value for a single-valued key is that value, as :func:`_normalize_context` has them.
+    """
     out: dict[str, str | tuple[str, ...]] = {}
     known = _KEY_FACTS.get
     for key, value in raw.items():
@@ -991,14 +995,26 @@ def _context_items(
                 return None
             facts = _key_facts(key)
         lower, prefix, multivalued = facts
+        if not (prefix.startswith("aws:") or prefix in supported):
+            continue
         if type(value) is str:
-            text: str | tuple[str, ...] = (value,) if multivalued else value
-        elif multivalued and type(value) in (list, tuple) and all(type(v) is str for v in value):
-            text = tuple(value)
+            out[lower] = (value,) if multivalued else value
+            continue
+        strings: list[str] = []
+        for item in value if type(value) in (list, tuple) else (value,):
+            kind = type(item)
+            if kind is str:
+                strings.append(item)
+            elif kind is bool or kind is int or kind is float:
+                strings.append(value_text(item))
+            else:
+                return None  # null, an object, a nested list: the full path words the issue
+        if multivalued:
+            out[lower] = tuple(strings)
+        elif len(strings) == 1:
+            out[lower] = strings[0]
         else:
-            return None
-        if prefix.startswith("aws:") or prefix in supported:
-            out[lower] = text
+            return None  # several values, or none, for a single-valued key: an issue
     return out
 
 
